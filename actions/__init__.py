@@ -1,0 +1,1 @@
+"""Custom actions of the muscle-twitching assistant (served by `rasa run actions`)."""

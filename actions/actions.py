@@ -1,0 +1,64 @@
+"""Rasa glue: thin actions that turn settings and slots into replies and events."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, Restarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.settings import load_settings
+
+# Read once at start-up so a bad setting stops the action server with a clear
+# message instead of failing in the middle of a conversation.
+SETTINGS = load_settings()
+
+
+class ActionOfferConsultation(Action):
+    """Gives the consultation path; the link is the clinic's, from settings."""
+
+    def name(self) -> Text:
+        return "action_offer_consultation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(response="utter_offer_consultation", booking_url=SETTINGS.booking_url)
+        return []
+
+
+class ActionForgetConversation(Action):
+    """Ends the forget-me confirmation: restarts on yes, keeps everything on no.
+
+    Deleting stored trackers needs the persistent tracker store; until then the
+    reply says honestly that only this conversation is cleared.
+    """
+
+    def name(self) -> Text:
+        return "action_forget_conversation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        if tracker.get_slot("forget_confirmed") is True:
+            dispatcher.utter_message(response="utter_forgotten")
+            return [Restarted()]
+        dispatcher.utter_message(response="utter_forget_cancelled")
+        return [SlotSet("forget_confirmed", None)]
+
+
+class ActionHandleEmergency(Action):
+    """Sends the emergency advice and records the level in the same turn.
+
+    Any open form ends here: after emergency advice, more questions would only
+    delay the call for help.
+    """
+
+    def name(self) -> Text:
+        return "action_handle_emergency"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(response="utter_emergency")
+        return [SlotSet("triage_level", "emergency"), ActiveLoop(None), SlotSet("requested_slot", None)]

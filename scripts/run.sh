@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Starts the action server (loopback only) and then the Rasa server or `rasa shell`.
+# Called by `make run` / `make shell`; stops both on Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MODE="${1:-server}"
+RASA_PORT="${RASA_PORT:-5005}"
+ACTION_PORT="${ACTION_PORT:-5055}"
+BIND="${BIND:-127.0.0.1}"
+MODEL="${MODEL:-models/bfs-assistant.tar.gz}"
+BIN=.venv/bin
+LOGS=logs
+mkdir -p "$LOGS"
+
+SHELL_PORT="${SHELL_PORT:-5006}"
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+action_server_up() { curl -fs "http://127.0.0.1:${ACTION_PORT}/health" > /dev/null 2>&1; }
+
+# `make shell` next to a running `make run` reuses its action server.
+reuse_actions=no
+if [ "$MODE" = shell ] && action_server_up; then reuse_actions=yes; fi
+ports="$([ $reuse_actions = no ] && echo "$ACTION_PORT") $([ "$MODE" = server ] && echo "$RASA_PORT" || echo "$SHELL_PORT")"
+for port in $ports; do
+  if port_busy "$port"; then
+    echo "error: port $port is already in use (another 'make run'?). Stop it, or choose another port: make run RASA_PORT=5006 ACTION_PORT=5056" >&2
+    exit 1
+  fi
+done
+
+# The endpoints file points at the action server's port chosen here.
+endpoints=$(mktemp --suffix=.yml)
+sed "s|http://127.0.0.1:5055/webhook|http://127.0.0.1:${ACTION_PORT}/webhook|" endpoints.yml > "$endpoints"
+
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -f "$endpoints"
+}
+trap cleanup EXIT INT TERM
+
+if [ $reuse_actions = yes ]; then
+  echo "==> Using the action server already running on 127.0.0.1:${ACTION_PORT}"
+else
+  echo "==> Starting the action server on 127.0.0.1:${ACTION_PORT} (log: $LOGS/actions.log)"
+  # The action server checks no token, so it only listens on loopback.
+  SANIC_HOST=127.0.0.1 "$BIN/rasa" run actions --actions actions --port "$ACTION_PORT" > "$LOGS/actions.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 60); do
+    action_server_up && break
+    kill -0 "${pids[0]}" 2>/dev/null || { echo "error: the action server stopped; see $LOGS/actions.log" >&2; tail -20 "$LOGS/actions.log" >&2; exit 1; }
+    sleep 1
+  done
+fi
+
+if [ "$MODE" = shell ]; then
+  "$BIN/rasa" shell --model "$MODEL" --endpoints "$endpoints" --port "$SHELL_PORT"
+  exit $?
+fi
+
+echo "==> Starting the Rasa server on ${BIND}:${RASA_PORT} (loading the model takes 20-30 s)"
+"$BIN/rasa" run --model "$MODEL" --endpoints "$endpoints" --credentials credentials.yml \
+  --interface "$BIND" --port "$RASA_PORT" &
+pids+=($!)
+
+for _ in $(seq 1 180); do
+  if curl -fs "http://127.0.0.1:${RASA_PORT}/webhooks/rest/" > /dev/null 2>&1; then
+    cat <<MSG
+
+  The assistant is ready. Talk to it:
+    - REST:  curl -s localhost:${RASA_PORT}/webhooks/rest/webhook -d '{"sender":"me","message":"how is BFS different from ALS?"}'
+    - Terminal: make shell (in another terminal)
+  Press Ctrl-C to stop.
+
+MSG
+    break
+  fi
+  kill -0 "${pids[-1]}" 2>/dev/null || { echo "error: the Rasa server stopped (see the messages above)" >&2; exit 1; }
+  sleep 1
+done
+
+wait -n "${pids[@]}"

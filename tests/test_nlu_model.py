@@ -1,0 +1,49 @@
+"""The trained model understands messages it has never seen."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT
+
+MIN_ACCURACY = 0.90
+
+
+@pytest.fixture(scope="module")
+def report(model_path):
+    from evaluate_nlu import evaluate, format_report
+
+    result = evaluate(model_path, ROOT / "tests" / "nlu_test.yml")
+    print(format_report(result))
+    return result
+
+
+def test_held_out_accuracy_counting_the_faq_topic(report):
+    assert len(report.labels) >= 150
+    assert report.accuracy >= MIN_ACCURACY, f"accuracy {report.accuracy:.3f} < {MIN_ACCURACY}"
+
+
+def test_no_emergency_message_is_missed(report):
+    missed = [(t, p) for t, e, p in report.labels if e == "report_emergency" and p != e]
+    assert not missed
+
+
+def test_every_text_button_is_understood_as_its_training_label(model_path, domain, training_examples):
+    """Buttons send plain questions; each must land on the topic it names."""
+    import asyncio
+
+    from evaluate_nlu import label_of, parse_all
+
+    trained = {text: label for text, label in training_examples}
+    payloads = sorted({
+        button["payload"]
+        for variants in domain["responses"].values()
+        for variant in variants
+        for button in variant.get("buttons", [])
+        if not button["payload"].startswith("/")
+    })
+    assert payloads
+    parses = asyncio.run(parse_all(model_path, payloads))
+    for payload, parse in zip(payloads, parses):
+        expected = trained.get(payload)
+        assert expected, f"button payload {payload!r} is not a training example"
+        assert label_of(parse) == expected, payload
