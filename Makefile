@@ -68,7 +68,7 @@ test: train ## Run the whole test suite (data validation, conversation tests, py
 	$(MAKE) --no-print-directory validate
 	@echo "==> Conversation tests (tests/test_stories.yml)"
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
-	  --fail-on-prediction-errors --out $(RESULTS)/stories
+	  --e2e --fail-on-prediction-errors --out $(RESULTS)/stories
 	@echo "==> pytest"
 	$(BIN)/python -m pytest
 

@@ -15,6 +15,13 @@ from conftest import ROOT
 
 BIN = Path(sys.executable).parent
 START_TIMEOUT = 240
+API_TOKEN = "test-token-not-secret"
+# Messages with too little meaning to answer; several must fall below the NLU
+# threshold, and every one that does must get the rephrase offer.
+VAGUE = ["hmm", "the thing with the stuff", "what about it", "and then?", "whatever", "idk", "maybe",
+         "ok but what about the other one", "the other thing", "what", "and?", "what do you mean",
+         "something else", "can you tell me more", "that one", "the usual", "erm so yeah"]
+MIN_FALLBACKS = 3
 
 
 def free_port() -> int:
@@ -64,14 +71,15 @@ def servers(model_path, tmp_path_factory):
         subprocess.Popen(
             [str(BIN / "rasa"), "run", "--model", str(model_path), "--endpoints", str(endpoints),
              "--credentials", str(ROOT / "credentials.yml"), "--interface", "127.0.0.1",
-             "--port", str(rasa_port)],
+             "--port", str(rasa_port), "--enable-api", "--auth-token", API_TOKEN],
             cwd=ROOT, env=env, stdout=logs["rasa"].open("w"), stderr=subprocess.STDOUT,
         ),
     ]
     try:
         wait_for(f"http://127.0.0.1:{action_port}/health", procs[0], logs["actions"])
         wait_for(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", procs[1], logs["rasa"])
-        yield {"rest": f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", "action_port": action_port}
+        yield {"rest": f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", "action_port": action_port,
+               "api": f"http://127.0.0.1:{rasa_port}"}
     finally:
         for proc in procs:
             proc.terminate()
@@ -106,10 +114,25 @@ def test_faq_gets_its_answer_with_the_source(servers):
     assert "Source: the BFS article" in reply and "Blexrud" in reply
 
 
-def test_gibberish_gets_the_rephrase_message_with_topics(servers):
-    replies = say(servers, "confused", "blorp zzzt flibber")
-    assert "say it another way" in texts(replies)
-    assert len([b for r in replies for b in r.get("buttons", [])]) >= 4
+def parse(servers, text: str) -> dict:
+    response = requests.post(f"{servers['api']}/model/parse", params={"token": API_TOKEN},
+                             json={"text": text}, timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_vague_messages_get_the_rephrase_offer(servers):
+    fallbacks = [text for text in VAGUE if parse(servers, text)["intent"]["name"] == "nlu_fallback"]
+    assert len(fallbacks) >= MIN_FALLBACKS, f"only {fallbacks} fell below the NLU threshold"
+    for i, text in enumerate(fallbacks):
+        replies = say(servers, f"vague-{i}", text)
+        assert "say it another way" in texts(replies), text
+        assert len([b for r in replies for b in r.get("buttons", [])]) >= 4
+
+
+def test_http_api_needs_the_token(servers):
+    response = requests.post(f"{servers['api']}/model/parse", json={"text": "hi"}, timeout=30)
+    assert response.status_code == 401
 
 
 def test_doctor_request_uses_the_configured_booking_link(servers):

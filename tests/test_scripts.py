@@ -1,0 +1,96 @@
+"""The helper scripts behind make: Python check, model fingerprint, validation
+filter and NLU scoring."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+
+def test_missing_python_gives_one_clear_line():
+    proc = subprocess.run([str(ROOT / "scripts" / "check_python.sh"), "python3.99-not-here"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "needs Python 3.10" in lines[0] and "install" in lines[0]
+
+
+def test_wrong_python_version_is_named(tmp_path: Path):
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\necho 3.12\n")
+    fake.chmod(0o755)
+    proc = subprocess.run([str(ROOT / "scripts" / "check_python.sh"), str(fake)], capture_output=True, text=True)
+    assert proc.returncode == 1 and "is Python 3.12" in proc.stderr
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "project"
+    (copy / "scripts").mkdir(parents=True)
+    shutil.copy(ROOT / "scripts" / "model_fingerprint.sh", copy / "scripts")
+    shutil.copy(ROOT / "config.yml", copy)
+    shutil.copy(ROOT / "domain.yml", copy)
+    shutil.copytree(ROOT / "data", copy / "data")
+    return copy
+
+
+def fingerprint(project: Path) -> str:
+    return subprocess.run([str(project / "scripts" / "model_fingerprint.sh")],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_fingerprint_is_stable_and_follows_every_training_input(project_copy: Path):
+    first = fingerprint(project_copy)
+    assert first == fingerprint(project_copy) and len(first) == 64
+    # Touching a file without changing it does not call for training.
+    (project_copy / "config.yml").touch()
+    assert fingerprint(project_copy) == first
+    # Editing, adding or deleting a training file does.
+    nlu = project_copy / "data" / "nlu" / "chitchat.yml"
+    nlu.write_text(nlu.read_text() + "\n")
+    edited = fingerprint(project_copy)
+    assert edited != first
+    extra = project_copy / "data" / "nlu" / "extra.yml"
+    extra.write_text('version: "3.1"\n')
+    added = fingerprint(project_copy)
+    assert added != edited
+    extra.unlink()
+    assert fingerprint(project_copy) == edited
+
+
+def test_validation_filter_separates_expected_from_new_warnings():
+    from validate_data import find_warnings, unexplained
+
+    output = ("x.py:100: UserWarning: The utterance 'utter_default' is not used in any story or rule.\n"
+              "\x1b[93my.py:3: UserWarning: Something new happened\x1b[0m\n")
+    warnings = find_warnings(output)
+    assert warnings == ["Something new happened",
+                        "The utterance 'utter_default' is not used in any story or rule."]
+    expected = [{"pattern": "The utterance 'utter_default'", "why": "built-in fallback"}]
+    assert unexplained(warnings, expected) == ["Something new happened"]
+
+
+def test_label_counts_the_faq_topic():
+    from evaluate_nlu import label_of
+
+    faq = {"intent": {"name": "faq"},
+           "response_selector": {"faq": {"response": {"intent_response_key": "faq/caffeine"}}}}
+    assert label_of(faq) == "faq/caffeine"
+    assert label_of({"intent": {"name": "greet"}}) == "greet"
+    assert label_of({"intent": None}) == "None"
+
+
+def test_scores_per_label():
+    from evaluate_nlu import Report, per_label_scores
+
+    labels = [("a", "greet", "greet"), ("b", "greet", "thank"), ("c", "thank", "thank")]
+    scores = per_label_scores(labels)
+    assert scores["greet"] == {"precision": 1.0, "recall": 0.5, "f1": pytest.approx(2 / 3), "support": 2}
+    assert scores["thank"]["precision"] == 0.5 and scores["thank"]["recall"] == 1.0
+    report = Report(labels=labels, per_label=scores)
+    assert report.accuracy == pytest.approx(2 / 3)
+    assert report.confusions == [(("greet", "thank"), 1)]
