@@ -24,7 +24,7 @@ def find_warnings(output: str) -> list[str]:
 
 
 def unexplained(warnings: list[str], expected: list[dict]) -> list[str]:
-    return [w for w in warnings if not any(e["pattern"] in w for e in expected)]
+    return [w for w in warnings if not any(re.search(e["pattern"], w) for e in expected)]
 
 
 def main() -> int:

@@ -1,10 +1,15 @@
 """Shared paths and fixtures for the test suite."""
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import requests
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,3 +55,93 @@ def test_examples():
     from evaluate_nlu import load_examples
 
     return load_examples(ROOT / "tests" / "nlu_test.yml")
+
+
+# --- The real servers, started as `make run` starts them (shared by the end-to-end tests).
+
+BIN = Path(sys.executable).parent
+START_TIMEOUT = 240
+API_TOKEN = "test-token-not-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(1)
+    pytest.fail(f"{url} not up after {START_TIMEOUT}s:\n{log.read_text()[-3000:]}")
+
+
+def listening_addresses(port: int) -> set[str]:
+    """Local IPv4 addresses with a socket listening on `port` (from /proc/net/tcp)."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, hex_port = local.split(":")
+        if int(hex_port, 16) == port and state == "0A":
+            found.add(socket.inet_ntoa(bytes.fromhex(address)[::-1]))
+    return found
+
+
+@pytest.fixture(scope="session")
+def servers(model_path, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("servers")
+    action_port, rasa_port = free_port(), free_port()
+    endpoints = tmp / "endpoints.yml"
+    endpoints.write_text(f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n")
+    env = dict(os.environ, SANIC_HOST="127.0.0.1", BFS_BOOKING_URL="https://clinic.example/book")
+    logs = {name: tmp / f"{name}.log" for name in ("actions", "rasa")}
+    procs = [
+        subprocess.Popen(
+            [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
+            cwd=ROOT, env=env, stdout=logs["actions"].open("w"), stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(
+            [str(BIN / "rasa"), "run", "--model", str(model_path), "--endpoints", str(endpoints),
+             "--credentials", str(ROOT / "credentials.yml"), "--interface", "127.0.0.1",
+             "--port", str(rasa_port), "--enable-api", "--auth-token", API_TOKEN],
+            cwd=ROOT, env=env, stdout=logs["rasa"].open("w"), stderr=subprocess.STDOUT,
+        ),
+    ]
+    try:
+        wait_for(f"http://127.0.0.1:{action_port}/health", procs[0], logs["actions"])
+        wait_for(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", procs[1], logs["rasa"])
+        yield {"rest": f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", "action_port": action_port,
+               "api": f"http://127.0.0.1:{rasa_port}"}
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def say(servers, sender: str, message: str) -> list[dict]:
+    response = requests.post(servers["rest"], json={"sender": sender, "message": message}, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def tracker(servers, sender: str) -> dict:
+    response = requests.get(f"{servers['api']}/conversations/{sender}/tracker",
+                            params={"token": API_TOKEN}, timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()

@@ -70,7 +70,7 @@ def test_validation_filter_separates_expected_from_new_warnings():
     warnings = find_warnings(output)
     assert warnings == ["Something new happened",
                         "The utterance 'utter_default' is not used in any story or rule."]
-    expected = [{"pattern": "The utterance 'utter_default'", "why": "built-in fallback"}]
+    expected = [{"pattern": r"The utterance 'utter_default'", "why": "built-in fallback"}]
     assert unexplained(warnings, expected) == ["Something new happened"]
 
 

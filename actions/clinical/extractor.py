@@ -104,6 +104,28 @@ class Findings:
             derived.add("subject:other")
         return frozenset(derived)
 
+    def to_dict(self) -> dict:
+        return {
+            "present": sorted(self.present),
+            "absent": sorted(self.absent),
+            "subject": self.subject,
+            "age": self.age,
+            "duration_days": self.duration_days,
+            "evidence": dict(sorted(self.evidence.items())),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Optional[dict]) -> "Findings":
+        data = data or {}
+        return cls(
+            present=set(data.get("present", [])),
+            absent=set(data.get("absent", [])),
+            subject=data.get("subject", "self"),
+            age=data.get("age"),
+            duration_days=data.get("duration_days"),
+            evidence=dict(data.get("evidence", {})),
+        )
+
     def merge(self, newer: "Findings") -> "Findings":
         """Later statements win: a new denial removes an earlier finding and vice versa."""
         present = (self.present - newer.absent) | newer.present
@@ -201,16 +223,17 @@ def _age(text: str) -> Optional[int]:
     return None
 
 
-def _context_categories(ent) -> Set[str]:
-    """ConText categories that modify `ent` from outside it.
+def _context_categories(ent, covered: Set[int]) -> Set[str]:
+    """ConText categories that modify `ent`, ignoring words of matched phrases.
 
-    A modifier inside the mention is part of what the person said, not a denial
-    of it: the "n't" of "I can't breathe" must not negate "can't breathe".
+    A negation word inside a matched phrase is part of what the person said, not
+    a denial: the "n't" of "I can't breathe" negates neither "can't breathe" nor
+    anything after it ("can't speak properly ... her face looks droopy").
     """
     categories = set()
     for modifier in ent._.modifiers:
         start, end = modifier.modifier_span
-        if ent.start <= start and end <= ent.end:
+        if all(i in covered for i in range(start, end)):
             continue
         categories.add(modifier.category)
     return categories
@@ -227,14 +250,16 @@ def mentions(text: str) -> List[Mention]:
     from spacy.util import filter_spans
 
     doc = build_pipeline()(text)
+    spans = doc.spans[SPAN_KEY]
+    covered = {i for span in spans if span.label_ == "sign" for i in range(span.start, span.end)}
     joined: List[list] = []  # [label, concept, start, end, categories]
-    for span in sorted(doc.spans[SPAN_KEY], key=lambda s: (s.label_, s.id_, s.start)):
+    for span in sorted(spans, key=lambda s: (s.label_, s.id_, s.start)):
         last = joined[-1] if joined else None
         if last and (last[0], last[1]) == (span.label_, span.id_) and span.start < last[3]:
             last[3] = max(last[3], span.end)
-            last[4] |= _context_categories(span)
+            last[4] |= _context_categories(span, covered)
         else:
-            joined.append([span.label_, span.id_, span.start, span.end, _context_categories(span)])
+            joined.append([span.label_, span.id_, span.start, span.end, _context_categories(span, covered)])
     found = []
     for label in {j[0] for j in joined}:
         group = [j for j in joined if j[0] == label]

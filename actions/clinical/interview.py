@@ -1,0 +1,253 @@
+"""The symptom-check interview: which question a message answers, and how.
+
+Plain Python so the conversation logic is tested without Rasa; the form
+validation action only moves values between slots and these functions.
+Red flags come first; questions that cannot change the outcome are skipped
+(onset when no red flag was heard, age when the twitching is not widespread).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+from actions.clinical.extractor import Findings, extract
+
+QUESTIONS = [
+    "weakness_or_wasting",
+    "speech_breathing_or_numbness",
+    "symptom_onset",
+    "twitch_location",
+    "twitch_duration",
+    "twitch_triggers",
+    "medicines",
+    "family_history",
+    "person_age",
+]
+NOT_NEEDED = "not needed"
+UNKNOWN = "unknown"
+MAX_UNCLEAR = 2
+
+WEAKNESS_FACTS = ["sign:weakness_function", "sign:wasting", "sign:weakness", "sign:heaviness"]
+OTHER_RED_FLAG_FACTS = ["sign:speech_change", "sign:swallowing_change", "sign:tongue_twitching", "sign:breathless",
+                        "sign:breathing_difficulty", "sign:numbness", "sign:morning_headache",
+                        "sign:daytime_sleepiness", "sign:cannot_swallow"]
+RELEVANT_PREFIX = {
+    "weakness_or_wasting": tuple(WEAKNESS_FACTS) + ("sign:normal_function",),
+    "speech_breathing_or_numbness": tuple(OTHER_RED_FLAG_FACTS),
+    "symptom_onset": ("onset:",),
+    "twitch_location": ("location:", "sign:widespread"),
+    "twitch_triggers": ("trigger:",),
+    "medicines": ("med:",),
+    "family_history": ("history:family_als",),
+}
+EXAMPLES = {
+    "weakness_or_wasting": 'You can answer "no", or tell me what you noticed, for example "I keep dropping cups".',
+    "speech_breathing_or_numbness": 'Which one was it? For example "my speech is slurred", "I get short of breath", '
+                                    '"my feet tingle", or "none of these".',
+    "symptom_onset": 'For example "suddenly, this morning" or "gradually over a few weeks".',
+    "twitch_location": 'For example "my left calf", "my eyelid" or "all over".',
+    "twitch_duration": 'For example "3 days", "about 2 weeks" or "a few months".',
+    "person_age": 'Just the age in years, for example "34".',
+}
+QUESTION_START = re.compile(r"^\s*(what|why|how|can|could|does|do|is|are|should|will|when|which|who|would)\b", re.I)
+NO_WORDS = re.compile(r"^\s*(no|nope|nah|none|neither|nothing|never|not really|none of (these|them|those)|no medicines?|"
+                      r"no meds|nothing like that)\b", re.I)
+YES_WORDS = re.compile(r"^\s*(yes|yeah|yep|yup|y|sure|i have|i do|correct)\b", re.I)
+NOT_SURE = re.compile(r"\b(not sure|don'?t know|dunno|no idea|unsure|idk)\b", re.I)
+BARE_AGE = re.compile(r"^\s*(\d{1,3})\s*(?:years?|yrs?|y)?\s*\.?\s*$", re.I)
+# Intents handed over to their own rules while the check is open (the check
+# asks its question again afterwards). Anything else counts as an answer, and an
+# answer that says nothing useful is asked again with an example.
+NON_ANSWER_INTENTS = {"faq", "cancel", "request_doctor", "forget_me", "bot_challenge", "report_emergency"}
+
+
+@dataclass
+class Turn:
+    """What one message changes: slot values, the merged findings, and whether it was unclear."""
+
+    slots: Dict[str, object] = field(default_factory=dict)
+    findings: Findings = field(default_factory=Findings)
+    unclear: bool = False
+    is_answer: bool = True
+    corrected: List[str] = field(default_factory=list)
+
+
+def is_question(text: str) -> bool:
+    return text.strip().endswith("?") or bool(QUESTION_START.match(text))
+
+
+def _label(fact: str) -> str:
+    return fact.split(":", 1)[1].replace("_", " ")
+
+
+def _relevant(slot: str, facts) -> List[str]:
+    prefixes = RELEVANT_PREFIX.get(slot, ())
+    return sorted(f for f in facts if f.startswith(prefixes))
+
+
+def _yes(findings: Findings, facts: List[str]) -> str:
+    return "yes: " + ", ".join(findings.evidence.get(f, _label(f)) for f in facts)
+
+
+def _red_flag(findings: Findings) -> bool:
+    return any(f in findings.present for f in WEAKNESS_FACTS + OTHER_RED_FLAG_FACTS)
+
+
+def derived_slots(findings: Findings, slots: Dict[str, object]) -> Dict[str, object]:
+    """Slot values the findings already answer, including skipped questions.
+
+    Only empty slots are filled, except a red flag heard after a "no", which
+    corrects that answer (and brings back the onset question).
+    """
+    out: Dict[str, object] = {}
+    facts = findings.facts()
+    for slot, group in (("weakness_or_wasting", WEAKNESS_FACTS), ("speech_breathing_or_numbness", OTHER_RED_FLAG_FACTS)):
+        present = [f for f in group if f in findings.present]
+        if present and (slots.get(slot) in (None, "no", UNKNOWN)):
+            out[slot] = _yes(findings, present)
+            if slots.get("symptom_onset") == NOT_NEEDED:
+                out["symptom_onset"] = None
+        elif slots.get(slot) is None and group is OTHER_RED_FLAG_FACTS and all(
+                f in findings.absent for f in ("sign:speech_change", "sign:breathless", "sign:numbness")):
+            out[slot] = "no"
+    merged = {**slots, **out}
+    onset = _relevant("symptom_onset", findings.present)
+    if merged.get("symptom_onset") is None:
+        if onset:
+            out["symptom_onset"] = ", ".join(_label(f) for f in onset)
+        elif merged.get("weakness_or_wasting") is not None and merged.get("speech_breathing_or_numbness") is not None \
+                and not _red_flag(findings):
+            out["symptom_onset"] = NOT_NEEDED
+    locations = _relevant("twitch_location", facts)
+    if merged.get("twitch_location") is None and locations:
+        out["twitch_location"] = ", ".join(_label(f) for f in locations)
+    if merged.get("twitch_duration") is None and findings.duration_days is not None:
+        out["twitch_duration"] = f"{findings.duration_days:g} days"
+    triggers = _relevant("twitch_triggers", findings.present)
+    if merged.get("twitch_triggers") is None and triggers:
+        out["twitch_triggers"] = ", ".join(_label(f) for f in triggers)
+    medicines = _relevant("medicines", findings.present)
+    if merged.get("medicines") is None and medicines:
+        out["medicines"] = ", ".join(findings.evidence.get(f, _label(f)) for f in medicines)
+    if merged.get("family_history") is None and "history:family_als" in findings.present:
+        out["family_history"] = "yes"
+    if merged.get("person_age") is None:
+        if findings.age is not None:
+            out["person_age"] = str(findings.age)
+        elif merged.get("twitch_location") is not None and "sign:widespread" not in facts:
+            out["person_age"] = NOT_NEEDED
+    return out
+
+
+def _answer(slot: str, text: str, intent: Optional[str], said: Findings, findings: Findings) -> Optional[object]:
+    """The value a message gives the question `slot`, or None when it is unclear."""
+    relevant = _relevant(slot, said.present | said.absent)
+    says_no = intent == "deny" or bool(NO_WORDS.match(text))
+    says_yes = intent == "affirm" or bool(YES_WORDS.match(text))
+    if slot in ("weakness_or_wasting", "speech_breathing_or_numbness"):
+        present = [f for f in relevant if f in said.present and f != "sign:normal_function"]
+        if present:
+            return _yes(findings, present)
+        if says_no or (relevant and not present):
+            return "no"
+        if says_yes and slot == "weakness_or_wasting":
+            return "yes"
+        return None
+    if slot == "family_history":
+        if NOT_SURE.search(text):
+            return "not sure"
+        if "history:family_als" in said.present or (says_yes and not says_no):
+            return "yes"
+        return "no" if says_no else None
+    if slot == "symptom_onset":
+        onset = [f for f in relevant if f in said.present]
+        if onset:
+            return ", ".join(_label(f) for f in onset)
+        return "not sudden" if "onset:sudden" in said.absent else None
+    if slot == "twitch_location":
+        return ", ".join(_label(f) for f in relevant) if relevant else None
+    if slot == "twitch_duration":
+        return f"{said.duration_days:g} days" if said.duration_days is not None else None
+    if slot == "person_age":
+        bare = BARE_AGE.match(text)
+        age = said.age if said.age is not None else (int(bare.group(1)) if bare else None)
+        return str(age) if age is not None and 1 <= age <= 110 else None
+    if slot in ("twitch_triggers", "medicines"):
+        named = [f for f in relevant if f in said.present]
+        if named:
+            return ", ".join(findings.evidence.get(f, _label(f)) if slot == "medicines" else _label(f) for f in named)
+        if says_no or NOT_SURE.search(text):
+            return "none"
+        return text.strip()[:200] or None  # anything else in their words: a supplement, "work is hectic"
+    return None
+
+
+def _specific_answer(slot: str, text: str, said: Findings) -> bool:
+    if slot == "twitch_duration":
+        return said.duration_days is not None
+    if slot == "person_age":
+        return said.age is not None or bool(BARE_AGE.match(text))
+    return bool(_relevant(slot, said.present | said.absent))
+
+
+def _affirmed_facts(slot: str, said: Findings) -> Findings:
+    """A bare yes/no to a red-flag or family question, as findings."""
+    if slot == "weakness_or_wasting":
+        said.present.add("sign:weakness_function")
+        said.evidence["sign:weakness_function"] = "yes to weakness (dropping things, tripping, buttons or stairs)"
+    elif slot == "family_history":
+        said.present.add("history:family_als")
+        said.evidence["history:family_als"] = "ALS in the family"
+    return said
+
+
+def _denied_facts(slot: str, said: Findings) -> Findings:
+    denied = {"weakness_or_wasting": ["sign:weakness_function", "sign:wasting", "sign:weakness"],
+              "speech_breathing_or_numbness": ["sign:speech_change", "sign:swallowing_change", "sign:breathless",
+                                               "sign:numbness"],
+              "family_history": ["history:family_als"]}.get(slot, [])
+    said.absent |= {f for f in denied if f not in said.present}
+    return said
+
+
+def take_turn(requested: Optional[str], text: str, intent: Optional[str], findings_so_far: Findings,
+              slots: Dict[str, object]) -> Turn:
+    """Interprets one user message inside the symptom check.
+
+    `requested` is the question being asked (None when the check starts with
+    this message). Messages that are not answers (an FAQ question, "stop", a
+    request for a doctor) change nothing, so the form can hand them over.
+    """
+    text = text or ""
+    said = extract(text)
+    if requested is None:
+        findings = findings_so_far.merge(said)
+        return Turn(slots=derived_slots(findings, slots), findings=findings)
+
+    # An FAQ question is answered by the FAQ rule and the form resumes; "stop",
+    # "book a doctor" and the like are handed over too, unless the message also
+    # answers the question specifically ("3 weeks" misread as a goodbye).
+    if intent == "faq" and is_question(text):
+        return Turn(findings=findings_so_far, is_answer=False)
+    if intent in NON_ANSWER_INTENTS and not _specific_answer(requested, text, said):
+        return Turn(findings=findings_so_far, is_answer=False)
+
+    says_yes = intent == "affirm" or bool(YES_WORDS.match(text))
+    says_no = intent == "deny" or bool(NO_WORDS.match(text))
+    if says_yes and not _relevant(requested, said.present):
+        said = _affirmed_facts(requested, said)
+    elif says_no and not _relevant(requested, said.present):
+        said = _denied_facts(requested, said)
+    findings = findings_so_far.merge(said)
+    value = _answer(requested, text, intent, said, findings)
+
+    turn = Turn(findings=findings)
+    updates = derived_slots(findings, {**slots, requested: value} if value is not None else slots)
+    turn.corrected = [s for s, v in updates.items() if s != requested and slots.get(s) not in (None, v)]
+    if value is None:
+        turn.unclear = True
+    else:
+        updates[requested] = value
+    turn.slots = updates
+    return turn

@@ -1,0 +1,122 @@
+"""Rasa glue for the symptom check: start it, validate the form, give the result.
+
+The decisions live in actions/clinical (interview.py, triage.py); these actions
+only read slots, call them, and turn the results into messages and events.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clinical.extractor import Findings
+from actions.clinical.interview import EXAMPLES, MAX_UNCLEAR, QUESTIONS, UNKNOWN, take_turn
+from actions.clinical.triage import triage
+
+FINDINGS_SLOT = "clinical_findings"
+SKIPPED = "skipped (emergency)"
+
+
+class ActionStartSymptomCheck(Action):
+    """Clears the last check so a new one asks its questions again."""
+
+    def name(self) -> Text:
+        return "action_start_symptom_check"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        dispatcher.utter_message(response="utter_symptom_check_intro")
+        return [SlotSet(slot, None) for slot in QUESTIONS] + [
+            SlotSet(FINDINGS_SLOT, None), SlotSet("unclear_answers", 0), SlotSet("triage_level", None),
+            SlotSet("requested_slot", None),
+        ]
+
+
+class ValidateSymptomCheckForm(Action):
+    """Turns each message of the check into slot values and merged findings.
+
+    Returns no events for a message that is not an answer, so Rasa hands it to
+    the rules (FAQ, stop, emergency) and the form asks its question again after.
+    """
+
+    def name(self) -> Text:
+        return "validate_symptom_check_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        slots = {slot: tracker.get_slot(slot) for slot in QUESTIONS}
+        turn = take_turn(requested, message.get("text") or "", intent,
+                         Findings.from_dict(tracker.get_slot(FINDINGS_SLOT)), slots)
+        if not turn.is_answer:
+            return []
+
+        events: List[EventType] = [SlotSet(FINDINGS_SLOT, turn.findings.to_dict())]
+        events += [SlotSet(slot, value) for slot, value in turn.slots.items()]
+        if turn.corrected:
+            dispatcher.utter_message(text="Thanks, I've updated that.")
+        if turn.unclear:
+            tries = int(tracker.get_slot("unclear_answers") or 0) + 1
+            if tries > MAX_UNCLEAR:
+                events += [SlotSet(requested, UNKNOWN), SlotSet("unclear_answers", 0)]
+            else:
+                dispatcher.utter_message(response="utter_unclear_answer", example=EXAMPLES.get(requested, ""))
+                events.append(SlotSet("unclear_answers", tries))
+        else:
+            events.append(SlotSet("unclear_answers", 0))
+
+        # Emergencies that only show across messages ("on sertraline" ... "now a
+        # fever and confused"): advise at once and let the form finish.
+        if triage(turn.findings).level == "emergency":
+            dispatcher.utter_message(response="utter_emergency")
+            events.append(SlotSet("triage_level", "emergency"))
+            filled = {**slots, **turn.slots}
+            events += [SlotSet(slot, SKIPPED) for slot in QUESTIONS if filled.get(slot) is None]
+        return events
+
+
+class ActionGiveTriageResult(Action):
+    """The result: level, why, likely causes, safety net and a summary for a doctor."""
+
+    def name(self) -> Text:
+        return "action_give_triage_result"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        findings = Findings.from_dict(tracker.get_slot(FINDINGS_SLOT))
+        result = triage(findings)
+        for text in result_messages(result, already_advised=tracker.get_slot("triage_level") == "emergency"):
+            dispatcher.utter_message(text=text)
+        dispatcher.utter_message(response="utter_after_triage")
+        return [SlotSet("triage_level", result.level)]
+
+
+def result_messages(result, already_advised: bool = False) -> List[str]:
+    """The result as chat bubbles, in the order a clinician would say it."""
+    messages = []
+    if not already_advised:
+        messages.append(f"{result.headline} {result.action}")
+    deciding = result.deciding_reasons
+    if deciding:
+        parts = []
+        for reason in deciding:
+            words = " and ".join(f'"{e}"' for e in reason.evidence)
+            parts.append(f"{words} ({reason.text})" if words else reason.text)
+        messages.append("Why: you mentioned " + "; ".join(parts) + ".")
+        others = [r.text for r in result.reasons if r.level != result.level]
+        if others:
+            messages.append("Also worth telling the doctor about: " + "; ".join(others) + ".")
+    else:
+        messages.append("Why: I didn't hear any of the warning signs (weakness, a thinner muscle, speech, "
+                        "swallowing or breathing changes, numbness), and it hasn't gone on for long.")
+    if result.causes:
+        messages.append("Likely contributing: " + "; ".join(
+            f"{c['name']}: {c['advice']}" for c in result.causes) + ".")
+    if result.safety_net:
+        messages.append(result.safety_net)
+    messages.append("A summary you can copy for a doctor:\n" + result.summary)
+    return messages

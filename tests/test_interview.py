@@ -1,0 +1,116 @@
+"""The symptom-check interview without Rasa: what each message answers."""
+from __future__ import annotations
+
+from actions.clinical.extractor import Findings
+from actions.clinical.interview import NOT_NEEDED, QUESTIONS, take_turn
+from actions.clinical.triage import triage
+
+DEFAULT_ANSWERS = {
+    "weakness_or_wasting": ("no", "deny"),
+    "speech_breathing_or_numbness": ("none of these", "deny"),
+    "symptom_onset": ("gradually over weeks", "describe_symptoms"),
+    "twitch_location": ("my left calf", "describe_symptoms"),
+    "twitch_duration": ("a few days", "describe_symptoms"),
+    "twitch_triggers": ("none of these", "deny"),
+    "medicines": ("no medicines", "deny"),
+    "family_history": ("no", "deny"),
+    "person_age": ("34", "describe_symptoms"),
+}
+
+
+def run_check(first: str, answers: dict = None):
+    """Plays a whole check; returns (questions asked, slots, findings)."""
+    answers = {**DEFAULT_ANSWERS, **(answers or {})}
+    slots = {q: None for q in QUESTIONS}
+    turn = take_turn(None, first, "describe_symptoms", Findings(), slots)
+    slots.update(turn.slots)
+    findings, asked = turn.findings, []
+    while (requested := next((q for q in QUESTIONS if slots[q] is None), None)):
+        assert asked.count(requested) < 3, f"stuck on {requested}"
+        asked.append(requested)
+        text, intent = answers[requested]
+        turn = take_turn(requested, text, intent, findings, slots)
+        slots.update(turn.slots)
+        findings = turn.findings
+    return asked, slots, findings
+
+
+def test_the_first_message_answers_what_it_can():
+    asked, slots, _ = run_check("my left calf has been twitching for 3 weeks")
+    assert "twitch_location" not in asked and "twitch_duration" not in asked
+    assert slots["twitch_location"] == "calf" and slots["twitch_duration"] == "21 days"
+
+
+def test_a_typical_check_takes_at_most_8_questions():
+    for first in ["can you check my symptoms?", "my eyelid twitches", "twitching all over for a month",
+                  "my hand is weaker and I keep dropping things"]:
+        asked, _, _ = run_check(first)
+        assert len(asked) <= 8, (first, asked)
+
+
+def test_red_flags_are_asked_first():
+    asked, _, _ = run_check("can you check my symptoms?")
+    assert asked[:2] == ["weakness_or_wasting", "speech_breathing_or_numbness"]
+
+
+def test_questions_that_cannot_change_the_outcome_are_skipped():
+    asked, slots, _ = run_check("my eyelid has twitched for 4 days")
+    assert slots["symptom_onset"] == NOT_NEEDED and slots["person_age"] == NOT_NEEDED
+    assert "symptom_onset" not in asked and "person_age" not in asked
+
+
+def test_onset_is_asked_after_a_red_flag_and_age_after_widespread_twitching():
+    asked, _, findings = run_check("twitching all over my body", {"weakness_or_wasting": ("yes", "affirm")})
+    assert "symptom_onset" in asked and "person_age" in asked
+    assert triage(findings).level == "urgent"
+
+
+def test_a_bare_yes_to_weakness_counts_as_functional_weakness():
+    _, slots, findings = run_check("my arm twitches", {"weakness_or_wasting": ("yes", "affirm")})
+    assert "sign:weakness_function" in findings.present
+    assert triage(findings).level == "urgent"
+
+
+def test_a_bare_yes_to_the_mixed_question_is_asked_again():
+    slots = {q: None for q in QUESTIONS}
+    turn = take_turn("speech_breathing_or_numbness", "yes", "affirm", Findings(), slots)
+    assert turn.unclear and "speech_breathing_or_numbness" not in turn.slots
+
+
+def test_questions_and_stop_are_handed_over():
+    slots = {q: None for q in QUESTIONS}
+    for text, intent in [("can caffeine cause twitching?", "faq"), ("stop", "cancel"),
+                         ("I want to talk to a doctor", "request_doctor")]:
+        assert not take_turn("twitch_duration", text, intent, Findings(), slots).is_answer
+
+
+def test_a_specific_answer_counts_whatever_the_intent():
+    slots = {q: None for q in QUESTIONS}
+    turn = take_turn("twitch_duration", "3 weeks", "goodbye", Findings(), slots)
+    assert turn.is_answer and turn.slots["twitch_duration"] == "21 days"
+    turn = take_turn("twitch_triggers", "stress", "faq", Findings(), slots)
+    assert turn.slots["twitch_triggers"] == "stress"
+
+
+def test_an_unclear_answer_is_flagged_not_stored():
+    slots = {q: None for q in QUESTIONS}
+    turn = take_turn("twitch_location", "hmm not sure really", "out_of_scope", Findings(), slots)
+    assert turn.is_answer and turn.unclear and "twitch_location" not in turn.slots
+
+
+def test_a_correction_updates_an_earlier_answer_and_brings_back_onset():
+    slots = {q: None for q in QUESTIONS}
+    slots.update(weakness_or_wasting="no", speech_breathing_or_numbness="no", symptom_onset=NOT_NEEDED)
+    findings = Findings(absent={"sign:weakness_function"})
+    turn = take_turn("twitch_location", "my hand, and actually I keep dropping things", "describe_symptoms",
+                     findings, slots)
+    assert turn.slots["weakness_or_wasting"].startswith("yes")
+    assert turn.slots["symptom_onset"] is None
+    assert "weakness_or_wasting" in turn.corrected
+    assert "sign:weakness_function" in turn.findings.present
+
+
+def test_someone_else_is_triaged_as_described():
+    _, slots, findings = run_check("my dad (64) has twitching all over and keeps tripping")
+    assert findings.subject == "other" and slots["person_age"] == "64"
+    assert triage(findings).level == "urgent"
