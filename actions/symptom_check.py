@@ -8,30 +8,52 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinical.extractor import Findings
-from actions.clinical.interview import EXAMPLES, MAX_UNCLEAR, QUESTIONS, UNKNOWN, take_turn
+from actions.clinical.interview import EXAMPLES, MAX_UNCLEAR, QUESTIONS, UNKNOWN, describes_symptoms, take_turn
 from actions.clinical.triage import triage
 
 FINDINGS_SLOT = "clinical_findings"
 SKIPPED = "skipped (emergency)"
 
 
+def start_check(dispatcher: CollectingDispatcher) -> List[EventType]:
+    """Introduces the check and clears the last one, so its questions are asked again."""
+    dispatcher.utter_message(response="utter_symptom_check_intro")
+    return [SlotSet(slot, None) for slot in QUESTIONS] + [
+        SlotSet(FINDINGS_SLOT, None), SlotSet("unclear_answers", 0), SlotSet("triage_level", None),
+        SlotSet("requested_slot", None),
+    ]
+
+
 class ActionStartSymptomCheck(Action):
-    """Clears the last check so a new one asks its questions again."""
+    """Starts a fresh symptom check (the form follows by rule)."""
 
     def name(self) -> Text:
         return "action_start_symptom_check"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        dispatcher.utter_message(response="utter_symptom_check_intro")
-        return [SlotSet(slot, None) for slot in QUESTIONS] + [
-            SlotSet(FINDINGS_SLOT, None), SlotSet("unclear_answers", 0), SlotSet("triage_level", None),
-            SlotSet("requested_slot", None),
-        ]
+        return start_check(dispatcher)
+
+
+class ActionFollowUpFaq(Action):
+    """After an FAQ answer, starts the check if the message also described symptoms.
+
+    "my calf twitches after every gym session" gets the exercise answer and then
+    the questions, so nobody who described their symptoms leaves untriaged.
+    """
+
+    def name(self) -> Text:
+        return "action_follow_up_faq"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        if tracker.active_loop.get("name") or not describes_symptoms((tracker.latest_message or {}).get("text", "")):
+            return []
+        return start_check(dispatcher) + [FollowupAction("symptom_check_form")]
 
 
 class ValidateSymptomCheckForm(Action):

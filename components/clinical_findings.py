@@ -19,30 +19,40 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.clinical.extractor import extract, mentions
+from actions.clinical.extractor import age_match, duration_match, extract_with_mentions
+from actions.clinical.interview import describes_symptoms
 from actions.clinical.triage import triage
 
 EMERGENCY_INTENT = "report_emergency"
+DESCRIBE_INTENT = "describe_symptoms"
+# Intents that say "I don't know what this is": a statement of symptoms among them
+# is a description (FAQ intents keep their answer and start the check afterwards).
+UNSURE_INTENTS = {"out_of_scope", "nlu_fallback"}
 EXTRACTOR = "ClinicalFindingExtractor"
 
 
-def finding_entities(text: str) -> List[Dict[str, Any]]:
+def clinical_entities(text: str):
+    """Findings of a message and their entities, in Rasa's entity format."""
+    findings, used = extract_with_mentions(text)
     entities = []
-    for mention in mentions(text):
-        if mention.hypothetical:
-            continue
-        entity = {
-            "entity": "finding",
-            "value": mention.fact,
-            "start": mention.start,
-            "end": mention.end,
-            "confidence_entity": 1.0,
-            "extractor": EXTRACTOR,
-        }
+    for mention in used:
+        entity = {"entity": "finding", "value": mention.fact, "start": mention.start, "end": mention.end,
+                  "confidence_entity": 1.0, "extractor": EXTRACTOR}
         if mention.negated:
             entity["role"] = "absent"
         entities.append(entity)
-    return entities
+    for name, match in (("age", age_match(text)), ("duration_days", duration_match(text))):
+        if match:
+            value, start, end = match
+            entities.append({"entity": name, "value": value, "start": start, "end": end,
+                             "confidence_entity": 1.0, "extractor": EXTRACTOR})
+    # Entities do not overlap (Rasa's format cannot express it): the longer,
+    # more specific one wins ("face is drooping" over "face"). The findings keep both.
+    kept: List[Dict[str, Any]] = []
+    for entity in sorted(entities, key=lambda e: (e["start"] - e["end"], e["start"])):
+        if all(entity["end"] <= k["start"] or entity["start"] >= k["end"] for k in kept):
+            kept.append(entity)
+    return findings, sorted(kept, key=lambda e: e["start"])
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -54,7 +64,7 @@ class ClinicalFindingExtractor(GraphComponent):
 
     def __init__(self) -> None:
         # Build the spaCy pipeline once when the model loads, not on the first message.
-        extract("warm up")
+        extract_with_mentions("warm up")
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -64,22 +74,18 @@ class ClinicalFindingExtractor(GraphComponent):
             text = message.get(TEXT) or ""
             if not text.strip() or text.startswith("/"):
                 continue
-            findings = extract(text)
-            entities = list(message.get(ENTITIES) or []) + finding_entities(text)
-            if findings.age is not None:
-                entities.append({"entity": "age", "value": findings.age, "extractor": EXTRACTOR})
-            if findings.duration_days is not None:
-                entities.append({"entity": "duration_days", "value": findings.duration_days, "extractor": EXTRACTOR})
-            message.set(ENTITIES, entities, add_to_output=True)
+            findings, entities = clinical_entities(text)
+            message.set(ENTITIES, list(message.get(ENTITIES) or []) + entities, add_to_output=True)
             if triage(findings).level == "emergency":
-                self._force_emergency(message)
+                self._set_intent(message, EMERGENCY_INTENT)
+            elif (message.get(INTENT) or {}).get("name") in UNSURE_INTENTS and describes_symptoms(text):
+                self._set_intent(message, DESCRIBE_INTENT)
         return messages
 
     @staticmethod
-    def _force_emergency(message: Message) -> None:
-        previous = message.get(INTENT) or {}
-        if previous.get("name") == EMERGENCY_INTENT:
+    def _set_intent(message: Message, name: str) -> None:
+        if (message.get(INTENT) or {}).get("name") == name:
             return
-        ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != EMERGENCY_INTENT]
-        message.set(INTENT, {"name": EMERGENCY_INTENT, "confidence": 1.0}, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [{"name": EMERGENCY_INTENT, "confidence": 1.0}] + ranking, add_to_output=True)
+        ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != name]
+        message.set(INTENT, {"name": name, "confidence": 1.0}, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [{"name": name, "confidence": 1.0}] + ranking, add_to_output=True)

@@ -45,3 +45,11 @@ def test_a_denied_emergency_sign_is_not_an_emergency():
 def test_button_payloads_and_empty_text_are_left_alone():
     assert processed("/affirm", intent="affirm").get("intent")["name"] == "affirm"
     assert processed("   ", intent="greet").get("entities") in (None, [])
+
+
+def test_an_unsure_intent_on_a_symptom_statement_becomes_a_description():
+    for intent in ["out_of_scope", "nlu_fallback"]:
+        message = processed("on atorvastatin and my muscles ache all the time", intent=intent, confidence=0.6)
+        assert message.get("intent")["name"] == "describe_symptoms"
+    assert processed("order me a pizza", intent="out_of_scope").get("intent")["name"] == "out_of_scope"
+    assert processed("my calf twitches after the gym", intent="faq").get("intent")["name"] == "faq"

@@ -114,3 +114,14 @@ def test_someone_else_is_triaged_as_described():
     _, slots, findings = run_check("my dad (64) has twitching all over and keeps tripping")
     assert findings.subject == "other" and slots["person_age"] == "64"
     assert triage(findings).level == "urgent"
+
+
+def test_a_personal_statement_with_symptoms_is_a_description():
+    from actions.clinical.interview import describes_symptoms
+
+    assert describes_symptoms("my calf twitches after every gym session")
+    assert describes_symptoms("I keep checking my muscles and can't stop worrying")
+    assert not describes_symptoms("can caffeine cause twitching?")
+    assert not describes_symptoms("my calf twitches, is that normal")
+    assert not describes_symptoms("what causes muscle twitches")
+    assert not describes_symptoms("order me a pizza")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Optional, Set
+from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 import yaml
 
@@ -200,26 +200,29 @@ def build_pipeline(path: Path = LEXICON_FILE):
     return nlp
 
 
-def _duration_days(text: str) -> Optional[float]:
+def duration_match(text: str) -> Optional[Tuple[float, int, int]]:
+    """The longest duration said, in days, with its character span."""
     found = []
     for pattern in DURATIONS:
         for match in pattern.finditer(text):
             number, unit = (match.group(1) or "one").lower(), match.group(2).lower().rstrip("s")
             value = float(number) if number[0].isdigit() else NUMBER_WORDS[number]
-            found.append(value * UNIT_DAYS[unit])
+            found.append((value * UNIT_DAYS[unit], match.start(), match.end()))
     if not found:
         for pattern, days in DURATION_WORDS:
-            if pattern.search(text):
-                found.append(days)
-    return max(found) if found else None
+            match = pattern.search(text)
+            if match:
+                found.append((days, match.start(), match.end()))
+    return max(found, key=lambda f: f[0]) if found else None
 
 
-def _age(text: str) -> Optional[int]:
+def age_match(text: str) -> Optional[Tuple[int, int, int]]:
+    """The age said, with the character span of the number."""
     for pattern in AGE_PATTERNS:
         for match in pattern.finditer(text):
             age = int(match.group(1))
             if 1 <= age <= 110:
-                return age
+                return age, match.start(1), match.end(1)
     return None
 
 
@@ -298,31 +301,39 @@ def _subject(text: str, found: Iterable[Mention]) -> str:
     return "other"
 
 
-def extract(text: str) -> Findings:
-    """Findings of one message."""
+def extract_with_mentions(text: str) -> Tuple[Findings, List[Mention]]:
+    """Findings of one message, and the mentions that made them (final facts)."""
     text = text or ""
     found = mentions(text)
     subject = _subject(text, found)
-    findings = Findings(subject=subject, age=_age(text), duration_days=_duration_days(text))
+    age, duration = age_match(text), duration_match(text)
+    findings = Findings(subject=subject, age=age[0] if age else None, duration_days=duration[0] if duration else None)
+    used: List[Mention] = []
     for mention in found:
         fact = mention.fact
         if fact.startswith("subject:"):
             continue
         if fact == "history:als":
             # ALS is only ever a finding as family history; "I'm scared it's ALS" is fear.
-            if mention.family and mention.asserted:
-                findings.present.add("history:family_als")
-                findings.evidence["history:family_als"] = mention.text
-            continue
-        if mention.family and subject == "self" and fact.startswith("sign:"):
+            if not (mention.family and mention.asserted):
+                continue
+            mention = Mention("history:family_als", mention.text, mention.start, mention.end)
+            fact = mention.fact
+        elif mention.family and subject == "self" and fact.startswith("sign:"):
             continue  # a relative's symptom, not the person's
         if mention.hypothetical:
             continue
+        used.append(mention)
         if mention.negated:
             findings.absent.add(fact)
-            continue
-        findings.present.add(fact)
-        findings.evidence.setdefault(fact, mention.text)
+        else:
+            findings.present.add(fact)
+            findings.evidence.setdefault(fact, mention.text)
     # "no weakness in my legs, but my hand is weak": asserted anywhere wins.
     findings.absent -= findings.present
-    return findings
+    return findings, used
+
+
+def extract(text: str) -> Findings:
+    """Findings of one message."""
+    return extract_with_mentions(text)[0]

@@ -50,7 +50,9 @@ EXAMPLES = {
     "twitch_duration": 'For example "3 days", "about 2 weeks" or "a few months".',
     "person_age": 'Just the age in years, for example "34".',
 }
-QUESTION_START = re.compile(r"^\s*(what|why|how|can|could|does|do|is|are|should|will|when|which|who|would)\b", re.I)
+# A question at the start of the message or of any clause ("my calf twitches, is that normal").
+QUESTION_START = re.compile(r"(^|[,.;!]\s*|\b(?:and|but|so)\s+)(what|why|how|can|could|does|do|is|are|should|"
+                            r"will|when|which|who|would|any idea)\b(?!['’]t)", re.I)
 NO_WORDS = re.compile(r"^\s*(no|nope|nah|none|neither|nothing|never|not really|none of (these|them|those)|no medicines?|"
                       r"no meds|nothing like that)\b", re.I)
 YES_WORDS = re.compile(r"^\s*(yes|yeah|yep|yup|y|sure|i have|i do|correct)\b", re.I)
@@ -74,7 +76,18 @@ class Turn:
 
 
 def is_question(text: str) -> bool:
-    return text.strip().endswith("?") or bool(QUESTION_START.match(text))
+    return "?" in text or bool(QUESTION_START.search(text.strip()))
+
+
+def describes_symptoms(text: str) -> bool:
+    """A statement about the person's (or a relative's) own symptoms, not a question.
+
+    Such a message starts the symptom check even when the classifier took it
+    for an FAQ topic or something out of scope.
+    """
+    if not text or is_question(text):
+        return False
+    return any(fact.startswith("sign:") for fact in extract(text).present)
 
 
 def _label(fact: str) -> str:
