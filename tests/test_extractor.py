@@ -20,6 +20,9 @@ from actions.clinical.extractor import Findings, extract, mentions
     ("twiching in my thigh pls help", {"sign:twitching", "location:thigh"}, set()),
     ("fasiculations in both calves", {"sign:twitching", "location:calf"}, set()),
     ("keep dropping things and tripping", {"sign:weakness_function"}, set()),
+    ("no weakness, numbness or tingling", set(), {"sign:weakness", "sign:numbness"}),
+    ("no weakness, loads of coffee lately", {"trigger:caffeine"}, {"sign:weakness"}),
+    ("no pain, keep dropping things though", {"sign:weakness_function"}, set()),
 ])
 def test_negation_and_slang(text, present, absent):
     findings = extract(text)

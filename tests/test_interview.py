@@ -125,3 +125,16 @@ def test_a_personal_statement_with_symptoms_is_a_description():
     assert not describes_symptoms("my calf twitches, is that normal")
     assert not describes_symptoms("what causes muscle twitches")
     assert not describes_symptoms("order me a pizza")
+
+
+def test_every_answer_button_answers_its_question(domain):
+    prefix = "utter_ask_symptom_check_form_"
+    questions = {name[len(prefix):]: variants for name, variants in domain["responses"].items()
+                 if name.startswith(prefix)}
+    assert set(questions) == set(QUESTIONS)
+    for question, variants in questions.items():
+        for button in variants[0].get("buttons", []):
+            slots = {q: None for q in QUESTIONS}
+            turn = take_turn(question, button["payload"], "describe_symptoms", Findings(), slots)
+            assert turn.is_answer and not turn.unclear, (question, button)
+            assert turn.slots[question] not in (None, "unknown"), (question, button)

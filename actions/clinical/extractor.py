@@ -131,13 +131,14 @@ class Findings:
         present = (self.present - newer.absent) | newer.present
         absent = (self.absent - newer.present) | newer.absent
         evidence = {**self.evidence, **newer.evidence}
+        kept = present | {"duration", "age"}
         return Findings(
             present=present,
             absent=absent,
             subject=newer.subject if newer.subject == "other" else self.subject,
             age=newer.age if newer.age is not None else self.age,
             duration_days=newer.duration_days if newer.duration_days is not None else self.duration_days,
-            evidence={k: v for k, v in evidence.items() if k in present},
+            evidence={k: v for k, v in evidence.items() if k in kept},
         )
 
 
@@ -308,6 +309,9 @@ def extract_with_mentions(text: str) -> Tuple[Findings, List[Mention]]:
     subject = _subject(text, found)
     age, duration = age_match(text), duration_match(text)
     findings = Findings(subject=subject, age=age[0] if age else None, duration_days=duration[0] if duration else None)
+    for key, match in (("age", age), ("duration", duration)):
+        if match:
+            findings.evidence[key] = text[match[1]:match[2]]
     used: List[Mention] = []
     for mention in found:
         fact = mention.fact

@@ -88,7 +88,8 @@ def load_rules(path: Path = RULES_FILE) -> dict:
     return table
 
 
-def _summary(findings: Findings, level: str, reasons: List[Reason], causes: List[Dict[str, str]]) -> str:
+def _summary(findings: Findings, level: str, reasons: List[Reason], causes: List[Dict[str, str]],
+             labels: Dict[str, str]) -> str:
     """A few lines for a doctor, in the person's own terms."""
     who = "Patient described by a relative or friend" if findings.subject == "other" else "Patient's own account"
     lines = [f"{who}; assistant triage level: {level.replace('_', ' ')} (not a diagnosis)."]
@@ -104,7 +105,7 @@ def _summary(findings: Findings, level: str, reasons: List[Reason], causes: List
                       if f.startswith(("sign:", "onset:")) and f != "sign:twitching" and f in findings.evidence)
     if reported:
         lines.append("Reported: " + "; ".join(reported) + ".")
-    denied = sorted(f.split(":", 1)[1].replace("_", " ") for f in findings.absent if f.startswith("sign:"))
+    denied = sorted({labels.get(f, f.split(":", 1)[1].replace("_", " ")) for f in findings.absent if f.startswith("sign:")})
     if denied:
         lines.append("Denied: " + ", ".join(denied) + ".")
     medicines = [c["name"] for c in causes if c["fact"].startswith("med:")]
@@ -122,13 +123,24 @@ def _summary(findings: Findings, level: str, reasons: List[Reason], causes: List
     return "\n".join(lines)
 
 
+def _evidence(findings: Findings, fact: str) -> Optional[str]:
+    """The person's words behind a fact (derived facts quote what they came from)."""
+    if fact.startswith("duration:"):
+        return findings.evidence.get("duration")
+    if fact.startswith("age:"):
+        return findings.evidence.get("age")
+    if fact == "sign:widespread" and fact not in findings.evidence:
+        return None
+    return findings.evidence.get(fact)
+
+
 def triage(findings: Findings, rules_path: Path = RULES_FILE) -> TriageResult:
     table = load_rules(rules_path)
     facts = findings.facts()
     reasons = []
     for rule in table["rules"]:
         if holds(rule["when"], facts):
-            evidence = [findings.evidence[f] for f in sorted(facts_in(rule["when"])) if f in findings.evidence]
+            evidence = [quoted for f in sorted(facts_in(rule["when"])) if (quoted := _evidence(findings, f))]
             reasons.append(Reason(rule["id"], rule["level"], rule["reason"], rule["source"], evidence))
     ranks = {name: spec["rank"] for name, spec in table["levels"].items()}
     level = max((r.level for r in reasons), key=ranks.__getitem__, default="self_care")
@@ -146,7 +158,7 @@ def triage(findings: Findings, rules_path: Path = RULES_FILE) -> TriageResult:
         reasons=reasons,
         causes=causes,
         safety_net=" ".join(table["safety_net"][level].split()),
-        summary=_summary(findings, level, reasons, causes),
+        summary=_summary(findings, level, reasons, causes, table.get("labels", {})),
     )
 
 
