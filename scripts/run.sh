@@ -31,13 +31,16 @@ done
 # The endpoints file points at the action server's port chosen here.
 endpoints=$(mktemp --suffix=.yml)
 sed "s|http://127.0.0.1:5055/webhook|http://127.0.0.1:${ACTION_PORT}/webhook|" endpoints.yml > "$endpoints"
+# Channels whose environment variables are set (one line for each one left out).
+credentials=$(mktemp --suffix=.yml)
+"$BIN/python" -m channels.config credentials.yml > "$credentials"
 
 pids=()
 cleanup() {
   trap - EXIT INT TERM
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -f "$endpoints"
+  rm -f "$endpoints" "$credentials"
 }
 trap cleanup EXIT INT TERM
 
@@ -61,7 +64,7 @@ if [ "$MODE" = shell ]; then
 fi
 
 echo "==> Starting the Rasa server on ${BIND}:${RASA_PORT} (loading the model takes 20-30 s)"
-"$BIN/rasa" run --model "$MODEL" --endpoints "$endpoints" --credentials credentials.yml \
+"$BIN/rasa" run --model "$MODEL" --endpoints "$endpoints" --credentials "$credentials" \
   --interface "$BIND" --port "$RASA_PORT" &
 pids+=($!)
 

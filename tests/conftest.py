@@ -96,12 +96,30 @@ def listening_addresses(port: int) -> set[str]:
 
 
 @pytest.fixture(scope="session")
-def servers(model_path, tmp_path_factory):
+def telegram_api():
+    from fake_apis import FakeApi, telegram_reply
+
+    api = FakeApi(telegram_reply)
+    yield api
+    api.close()
+
+
+@pytest.fixture(scope="session")
+def servers(model_path, tmp_path_factory, telegram_api):
+    from channels.config import build_credentials
+    from fake_apis import TELEGRAM_BOT_NAME, TELEGRAM_TOKEN
+
     tmp = tmp_path_factory.mktemp("servers")
     action_port, rasa_port = free_port(), free_port()
     endpoints = tmp / "endpoints.yml"
     endpoints.write_text(f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n")
-    env = dict(os.environ, SANIC_HOST="127.0.0.1", BFS_BOOKING_URL="https://clinic.example/book")
+    env = dict(os.environ, SANIC_HOST="127.0.0.1", BFS_BOOKING_URL="https://clinic.example/book",
+               TELEGRAM_TOKEN=TELEGRAM_TOKEN, TELEGRAM_BOT_NAME=TELEGRAM_BOT_NAME,
+               TELEGRAM_WEBHOOK_URL="https://bot.example/webhooks/telegram/webhook",
+               TELEGRAM_API_BASE_URL=telegram_api.url)
+    credentials_path = tmp / "credentials.yml"
+    credentials, _ = build_credentials(load_yaml(ROOT / "credentials.yml"), env)
+    credentials_path.write_text(yaml.safe_dump(credentials))
     logs = {name: tmp / f"{name}.log" for name in ("actions", "rasa")}
     procs = [
         subprocess.Popen(
@@ -110,7 +128,7 @@ def servers(model_path, tmp_path_factory):
         ),
         subprocess.Popen(
             [str(BIN / "rasa"), "run", "--model", str(model_path), "--endpoints", str(endpoints),
-             "--credentials", str(ROOT / "credentials.yml"), "--interface", "127.0.0.1",
+             "--credentials", str(credentials_path), "--interface", "127.0.0.1",
              "--port", str(rasa_port), "--enable-api", "--auth-token", API_TOKEN],
             cwd=ROOT, env=env, stdout=logs["rasa"].open("w"), stderr=subprocess.STDOUT,
         ),
@@ -119,7 +137,8 @@ def servers(model_path, tmp_path_factory):
         wait_for(f"http://127.0.0.1:{action_port}/health", procs[0], logs["actions"])
         wait_for(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", procs[1], logs["rasa"])
         yield {"rest": f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", "action_port": action_port,
-               "api": f"http://127.0.0.1:{rasa_port}"}
+               "api": f"http://127.0.0.1:{rasa_port}",
+               "telegram": f"http://127.0.0.1:{rasa_port}/webhooks/telegram/webhook"}
     finally:
         for proc in procs:
             proc.terminate()

@@ -94,3 +94,25 @@ def test_scores_per_label():
     report = Report(labels=labels, per_label=scores)
     assert report.accuracy == pytest.approx(2 / 3)
     assert report.confusions == [(("greet", "thank"), 1)]
+
+
+def test_channels_start_only_with_their_environment():
+    from channels.config import build_credentials
+
+    template = {"rest": None,
+                "channels.telegram.TelegramInput": {"access_token": "${TELEGRAM_TOKEN}",
+                                                    "api_base_url": "${TELEGRAM_API_BASE_URL:-}"}}
+    credentials, notes = build_credentials(template, {})
+    assert credentials == {"rest": None}
+    assert notes == ["channel channels.telegram.TelegramInput not started: TELEGRAM_TOKEN not set"]
+    credentials, notes = build_credentials(template, {"TELEGRAM_TOKEN": "1:a"})
+    assert credentials["channels.telegram.TelegramInput"] == {"access_token": "1:a", "api_base_url": ""}
+    assert notes == []
+
+
+def test_the_shipped_credentials_template_starts_rest_alone_without_secrets():
+    from channels.config import build_credentials
+    from conftest import ROOT, load_yaml
+
+    credentials, notes = build_credentials(load_yaml(ROOT / "credentials.yml"), {})
+    assert list(credentials) == ["rest"] and len(notes) == 1

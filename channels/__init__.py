@@ -1,0 +1,1 @@
+"""Input channels of the project (fixes of Rasa's stock connectors) and their configuration."""

@@ -1,0 +1,69 @@
+"""Local stand-ins for chat-platform APIs: record every call, answer like the real one."""
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable, Dict, List
+from urllib.parse import parse_qs
+
+
+class FakeApi:
+    """An HTTP server on 127.0.0.1 that records calls as (method, params) and answers with `reply`."""
+
+    def __init__(self, reply: Callable[[str, Dict], Dict]):
+        self.calls: List[tuple] = []
+        self._lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's naming)
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                kind = self.headers.get("Content-Type", "")
+                if "json" in kind:
+                    params = json.loads(body or "{}")
+                else:
+                    params = {k: v[0] for k, v in parse_qs(body).items()}
+                method = self.path.rstrip("/").rsplit("/", 1)[-1]
+                with fake._lock:
+                    fake.calls.append((method, params))
+                payload = json.dumps(reply(method, params)).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def calls_of(self, method: str) -> List[Dict]:
+        with self._lock:
+            return [params for m, params in self.calls if m == method]
+
+    def clear(self) -> None:
+        with self._lock:
+            self.calls.clear()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+TELEGRAM_BOT_NAME = "bfs_test_bot"
+TELEGRAM_TOKEN = "123456:TEST-token-not-real"
+
+
+def telegram_reply(method: str, params: Dict) -> Dict:
+    if method == "getMe":
+        return {"ok": True, "result": {"id": 1, "is_bot": True, "first_name": "BFS", "username": TELEGRAM_BOT_NAME}}
+    if method in ("sendMessage", "editMessageText"):
+        return {"ok": True, "result": {"message_id": 99, "date": 0, "text": params.get("text", ""),
+                                       "chat": {"id": int(params.get("chat_id", 0)), "type": "private"}}}
+    return {"ok": True, "result": True}
