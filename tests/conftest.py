@@ -105,9 +105,18 @@ def telegram_api():
 
 
 @pytest.fixture(scope="session")
-def servers(model_path, tmp_path_factory, telegram_api):
+def slack_api():
+    from fake_apis import FakeApi, slack_reply
+
+    api = FakeApi(slack_reply)
+    yield api
+    api.close()
+
+
+@pytest.fixture(scope="session")
+def servers(model_path, tmp_path_factory, telegram_api, slack_api):
     from channels.config import build_credentials
-    from fake_apis import TELEGRAM_BOT_NAME, TELEGRAM_TOKEN
+    from fake_apis import SLACK_SIGNING_SECRET, SLACK_TOKEN, TELEGRAM_BOT_NAME, TELEGRAM_TOKEN
 
     tmp = tmp_path_factory.mktemp("servers")
     action_port, rasa_port = free_port(), free_port()
@@ -116,7 +125,9 @@ def servers(model_path, tmp_path_factory, telegram_api):
     env = dict(os.environ, SANIC_HOST="127.0.0.1", BFS_BOOKING_URL="https://clinic.example/book",
                TELEGRAM_TOKEN=TELEGRAM_TOKEN, TELEGRAM_BOT_NAME=TELEGRAM_BOT_NAME,
                TELEGRAM_WEBHOOK_URL="https://bot.example/webhooks/telegram/webhook",
-               TELEGRAM_API_BASE_URL=telegram_api.url)
+               TELEGRAM_API_BASE_URL=telegram_api.url,
+               SLACK_TOKEN=SLACK_TOKEN, SLACK_SIGNING_SECRET=SLACK_SIGNING_SECRET,
+               SLACK_API_BASE_URL=slack_api.url + "/api/")
     credentials_path = tmp / "credentials.yml"
     credentials, _ = build_credentials(load_yaml(ROOT / "credentials.yml"), env)
     credentials_path.write_text(yaml.safe_dump(credentials))
@@ -138,7 +149,8 @@ def servers(model_path, tmp_path_factory, telegram_api):
         wait_for(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", procs[1], logs["rasa"])
         yield {"rest": f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", "action_port": action_port,
                "api": f"http://127.0.0.1:{rasa_port}",
-               "telegram": f"http://127.0.0.1:{rasa_port}/webhooks/telegram/webhook"}
+               "telegram": f"http://127.0.0.1:{rasa_port}/webhooks/telegram/webhook",
+               "slack": f"http://127.0.0.1:{rasa_port}/webhooks/slack/webhook"}
     finally:
         for proc in procs:
             proc.terminate()

@@ -67,3 +67,14 @@ def telegram_reply(method: str, params: Dict) -> Dict:
         return {"ok": True, "result": {"message_id": 99, "date": 0, "text": params.get("text", ""),
                                        "chat": {"id": int(params.get("chat_id", 0)), "type": "private"}}}
     return {"ok": True, "result": True}
+
+
+SLACK_TOKEN = "xoxb-test-token-not-real"
+SLACK_SIGNING_SECRET = "test-signing-secret-not-real"
+
+
+def slack_reply(method: str, params: Dict) -> Dict:
+    if method == "chat.postMessage":
+        return {"ok": True, "channel": params.get("channel"), "ts": "1700000000.000200",
+                "message": {"text": params.get("text", ""), "type": "message"}}
+    return {"ok": True}

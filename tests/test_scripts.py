@@ -115,4 +115,4 @@ def test_the_shipped_credentials_template_starts_rest_alone_without_secrets():
     from conftest import ROOT, load_yaml
 
     credentials, notes = build_credentials(load_yaml(ROOT / "credentials.yml"), {})
-    assert list(credentials) == ["rest"] and len(notes) == 1
+    assert list(credentials) == ["rest"] and len(notes) == 2
