@@ -138,3 +138,23 @@ def test_every_answer_button_answers_its_question(domain):
             turn = take_turn(question, button["payload"], "describe_symptoms", Findings(), slots)
             assert turn.is_answer and not turn.unclear, (question, button)
             assert turn.slots[question] not in (None, "unknown"), (question, button)
+
+
+def test_full_sentence_answers_as_a_patient_gives_them():
+    cases = [
+        ("family_history", "No, nobody in my family has had ALS", "deny", "no"),
+        ("family_history", "My grandfather had ALS", "describe_symptoms", "yes"),
+        ("weakness_or_wasting", "My strength seems completely normal", "describe_symptoms", "no"),
+        ("weakness_or_wasting", "No, I haven't noticed any weakness or muscle loss", "deny", "no"),
+        ("speech_breathing_or_numbness", "No problems with speech, swallowing or breathing, and no numbness",
+         "deny", "no"),
+        ("twitch_duration", "Since last Tuesday", "describe_symptoms", "7 days"),
+        ("twitch_duration", "About three weeks now", "describe_symptoms", "21 days"),
+        ("twitch_triggers", "I've been stressed at work and drinking a lot of coffee", "describe_symptoms",
+         "caffeine, stress"),
+        ("medicines", "I'm not on any medication", "deny", "none"),
+        ("person_age", "I'm 42 years old", "describe_symptoms", "42"),
+    ]
+    for question, text, intent, expected in cases:
+        turn = take_turn(question, text, intent, Findings(), {q: None for q in QUESTIONS})
+        assert turn.slots.get(question) == expected, (question, text, turn.slots.get(question))

@@ -47,6 +47,7 @@ DURATIONS = [
 DURATION_WORDS = [
     (re.compile(r"\b(today|this morning|an hour ago|hours ago|tonight|just now|since this morning)\b", re.I), 0.0),
     (re.compile(r"\bsince yesterday\b|\byesterday\b", re.I), 1.0),
+    (re.compile(r"\bsince last (monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)\b", re.I), 7.0),
     (re.compile(r"\bsince (monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend)\b", re.I), 4.0),
     (re.compile(r"\bsince last week\b|\blast week\b", re.I), 7.0),
     (re.compile(r"\bsince last month\b|\bfor (?:a|one) month\b", re.I), 30.0),
