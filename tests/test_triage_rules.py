@@ -144,3 +144,28 @@ def test_highest_level_wins_and_reasons_quote_the_person():
     assert result.deciding_reasons[0].rule == "functional_weakness"
     assert "keep dropping things" in result.deciding_reasons[0].evidence
     assert {r.rule for r in result.reasons} >= {"functional_weakness", "lasting_over_two_weeks"}
+
+
+EMERGENCY_PHRASINGS = [
+    "one side of my face has dropped and my smile is crooked", "my words are all jumbled and it started suddenly",
+    "I'm gasping for air", "struggling for breath even lying still", "my dad keeled over in the kitchen",
+    "my arm won't move at all since this morning", "my mum's mouth is drooping and she can't lift her arm",
+    "the weakness is spreading up my body since yesterday", "I have a tight crushing feeling in my chest",
+    "I can't swallow my saliva and I'm drooling", "she's having a fit and her arms are jerking",
+    "I took sertraline and tramadol, now I'm sweating, shaking and have a high temperature",
+    "my speech suddenly became slurred and my hand went numb", "I blacked out for a minute",
+    "my leg suddenly gave out and I can't feel it", "I can't move the left side of my body",
+    "he's been on haloperidol, now he's got a fever and he's all stiff and confused",
+    "after spraying crops I'm twitching, sweating buckets and my pupils are tiny",
+]
+
+
+@pytest.mark.parametrize("text", EMERGENCY_PHRASINGS)
+def test_the_deterministic_layer_alone_flags_emergency_phrasings(text):
+    assert triage(extract(text)).level == "emergency"
+
+
+@pytest.mark.parametrize("text", ["I have a crushing feeling of dread about my twitching",
+                                  "my calf twitch won't stop", "this eyelid twitch is driving me mad"])
+def test_everyday_worry_words_are_not_emergencies(text):
+    assert triage(extract(text)).level != "emergency"
