@@ -7,7 +7,6 @@ message), no under-triage, and at least 0.90 exact.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 import yaml

@@ -115,7 +115,8 @@ def derived_slots(findings: Findings, slots: Dict[str, object]) -> Dict[str, obj
     """
     out: Dict[str, object] = {}
     facts = findings.facts()
-    for slot, group in (("weakness_or_wasting", WEAKNESS_FACTS), ("speech_breathing_or_numbness", OTHER_RED_FLAG_FACTS)):
+    for slot, group in (("weakness_or_wasting", WEAKNESS_FACTS),
+                        ("speech_breathing_or_numbness", OTHER_RED_FLAG_FACTS)):
         present = [f for f in group if f in findings.present]
         if present and (slots.get(slot) in (None, "no", UNKNOWN)):
             out[slot] = _yes(findings, present)

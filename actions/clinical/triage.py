@@ -105,7 +105,8 @@ def _summary(findings: Findings, level: str, reasons: List[Reason], causes: List
                       if f.startswith(("sign:", "onset:")) and f != "sign:twitching" and f in findings.evidence)
     if reported:
         lines.append("Reported: " + "; ".join(reported) + ".")
-    denied = sorted({labels.get(f, f.split(":", 1)[1].replace("_", " ")) for f in findings.absent if f.startswith("sign:")})
+    denied = sorted({labels.get(f, f.split(":", 1)[1].replace("_", " "))
+                     for f in findings.absent if f.startswith("sign:")})
     if denied:
         lines.append("Denied: " + ", ".join(denied) + ".")
     medicines = [c["name"] for c in causes if c["fact"].startswith("med:")]
@@ -160,15 +161,3 @@ def triage(findings: Findings, rules_path: Path = RULES_FILE) -> TriageResult:
         safety_net=" ".join(table["safety_net"][level].split()),
         summary=_summary(findings, level, reasons, causes, table.get("labels", {})),
     )
-
-
-def is_emergency(findings: Findings) -> bool:
-    return triage(findings).level == "emergency"
-
-
-def emergency_reasons(findings: Findings) -> List[Reason]:
-    return triage(findings).deciding_reasons if is_emergency(findings) else []
-
-
-def level_of(findings: Optional[Findings]) -> Optional[str]:
-    return triage(findings).level if findings is not None else None
