@@ -78,7 +78,7 @@ class ClinicalFindingExtractor(GraphComponent):
             message.set(ENTITIES, list(message.get(ENTITIES) or []) + entities, add_to_output=True)
             if triage(findings).level == "emergency":
                 self._set_intent(message, EMERGENCY_INTENT)
-            elif (message.get(INTENT) or {}).get("name") in UNSURE_INTENTS and describes_symptoms(text):
+            elif (message.get(INTENT) or {}).get("name") in UNSURE_INTENTS and describes_symptoms(text, findings):
                 self._set_intent(message, DESCRIBE_INTENT)
         return messages
 

@@ -79,15 +79,17 @@ def is_question(text: str) -> bool:
     return "?" in text or bool(QUESTION_START.search(text.strip()))
 
 
-def describes_symptoms(text: str) -> bool:
+def describes_symptoms(text: str, findings: Optional[Findings] = None) -> bool:
     """A statement about the person's (or a relative's) own symptoms, not a question.
 
     Such a message starts the symptom check even when the classifier took it
-    for an FAQ topic or something out of scope.
+    for an FAQ topic or something out of scope. Pass the message's findings
+    when they are already known, to avoid extracting twice.
     """
     if not text or is_question(text):
         return False
-    return any(fact.startswith("sign:") for fact in extract(text).present)
+    findings = findings if findings is not None else extract(text)
+    return any(fact.startswith("sign:") for fact in findings.present)
 
 
 def _label(fact: str) -> str:
