@@ -19,7 +19,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.clinical.extractor import age_match, duration_match, extract_with_mentions
+from actions.clinical.extractor import extract_with_mentions
 from actions.clinical.interview import describes_symptoms
 from actions.clinical.triage import triage
 
@@ -33,7 +33,7 @@ EXTRACTOR = "ClinicalFindingExtractor"
 
 def clinical_entities(text: str):
     """Findings of a message and their entities, in Rasa's entity format."""
-    findings, used = extract_with_mentions(text)
+    findings, used, measures = extract_with_mentions(text)
     entities = []
     for mention in used:
         entity = {"entity": "finding", "value": mention.fact, "start": mention.start, "end": mention.end,
@@ -41,11 +41,9 @@ def clinical_entities(text: str):
         if mention.negated:
             entity["role"] = "absent"
         entities.append(entity)
-    for name, match in (("age", age_match(text)), ("duration_days", duration_match(text))):
-        if match:
-            value, start, end = match
-            entities.append({"entity": name, "value": value, "start": start, "end": end,
-                             "confidence_entity": 1.0, "extractor": EXTRACTOR})
+    for name, (value, start, end) in measures.items():
+        entities.append({"entity": name, "value": value, "start": start, "end": end,
+                         "confidence_entity": 1.0, "extractor": EXTRACTOR})
     # Entities do not overlap (Rasa's format cannot express it): the longer,
     # more specific one wins ("face is drooping" over "face"). The findings keep both.
     kept: List[Dict[str, Any]] = []

@@ -303,8 +303,12 @@ def _subject(text: str, found: Iterable[Mention]) -> str:
     return "other"
 
 
-def extract_with_mentions(text: str) -> Tuple[Findings, List[Mention]]:
-    """Findings of one message, and the mentions that made them (final facts)."""
+Measure = Tuple[float, int, int]  # value, start, end (characters)
+
+
+def extract_with_mentions(text: str) -> Tuple[Findings, List[Mention], Dict[str, Measure]]:
+    """Findings of one message, the mentions that made them (final facts), and
+    the age and duration said, with their spans (keys `age`, `duration_days`)."""
     text = text or ""
     found = mentions(text)
     subject = _subject(text, found)
@@ -336,7 +340,8 @@ def extract_with_mentions(text: str) -> Tuple[Findings, List[Mention]]:
             findings.evidence.setdefault(fact, mention.text)
     # "no weakness in my legs, but my hand is weak": asserted anywhere wins.
     findings.absent -= findings.present
-    return findings, used
+    measures = {name: match for name, match in (("age", age), ("duration_days", duration)) if match}
+    return findings, used, measures
 
 
 def extract(text: str) -> Findings:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from actions.clinical.extractor import Findings, extract
 
@@ -156,11 +156,15 @@ def derived_slots(findings: Findings, slots: Dict[str, object]) -> Dict[str, obj
     return out
 
 
+def _yes_no(text: str, intent: Optional[str]) -> Tuple[bool, bool]:
+    """Whether a message says yes, and whether it says no (by intent or by its first words)."""
+    return intent == "affirm" or bool(YES_WORDS.match(text)), intent == "deny" or bool(NO_WORDS.match(text))
+
+
 def _answer(slot: str, text: str, intent: Optional[str], said: Findings, findings: Findings) -> Optional[object]:
     """The value a message gives the question `slot`, or None when it is unclear."""
     relevant = _relevant(slot, said.present | said.absent)
-    says_no = intent == "deny" or bool(NO_WORDS.match(text))
-    says_yes = intent == "affirm" or bool(YES_WORDS.match(text))
+    says_yes, says_no = _yes_no(text, intent)
     if slot in ("weakness_or_wasting", "speech_breathing_or_numbness"):
         present = [f for f in relevant if f in said.present and f != "sign:normal_function"]
         if present:
@@ -249,8 +253,7 @@ def take_turn(requested: Optional[str], text: str, intent: Optional[str], findin
     if intent in NON_ANSWER_INTENTS and not _specific_answer(requested, text, said):
         return Turn(findings=findings_so_far, is_answer=False)
 
-    says_yes = intent == "affirm" or bool(YES_WORDS.match(text))
-    says_no = intent == "deny" or bool(NO_WORDS.match(text))
+    says_yes, says_no = _yes_no(text, intent)
     if says_yes and not _relevant(requested, said.present):
         said = _affirmed_facts(requested, said)
     elif says_no and not _relevant(requested, said.present):
