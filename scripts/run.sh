@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts the action server (loopback only) and then the Rasa server or `rasa shell`.
-# Called by `make run` / `make shell`; stops both on Ctrl-C.
+# Starts the action server (loopback only) and then the Rasa server and the web
+# page, or `rasa shell`. Called by `make run` / `make shell`; stops all on Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +8,9 @@ MODE="${1:-server}"
 RASA_PORT="${RASA_PORT:-5005}"
 ACTION_PORT="${ACTION_PORT:-5055}"
 BIND="${BIND:-127.0.0.1}"
+WEB_PORT="${WEB_PORT:-8080}"
+# The website's origins: the only pages whose widget may open the chat socket.
+export WEB_ORIGINS="${WEB_ORIGINS:-http://localhost:${WEB_PORT},http://127.0.0.1:${WEB_PORT}}"
 MODEL="${MODEL:-models/bfs-assistant.tar.gz}"
 BIN=.venv/bin
 LOGS=logs
@@ -20,10 +23,10 @@ action_server_up() { curl -fs "http://127.0.0.1:${ACTION_PORT}/health" > /dev/nu
 # `make shell` next to a running `make run` reuses its action server.
 reuse_actions=no
 if [ "$MODE" = shell ] && action_server_up; then reuse_actions=yes; fi
-ports="$([ $reuse_actions = no ] && echo "$ACTION_PORT") $([ "$MODE" = server ] && echo "$RASA_PORT" || echo "$SHELL_PORT")"
+ports="$([ $reuse_actions = no ] && echo "$ACTION_PORT") $([ "$MODE" = server ] && echo "$RASA_PORT $WEB_PORT" || echo "$SHELL_PORT")"
 for port in $ports; do
   if port_busy "$port"; then
-    echo "error: port $port is already in use (another 'make run'?). Stop it, or choose another port: make run RASA_PORT=5006 ACTION_PORT=5056" >&2
+    echo "error: port $port is already in use (another 'make run'?). Stop it, or choose other ports: make run RASA_PORT=5006 ACTION_PORT=5056 WEB_PORT=8081" >&2
     exit 1
   fi
 done
@@ -68,11 +71,16 @@ echo "==> Starting the Rasa server on ${BIND}:${RASA_PORT} (loading the model ta
   --interface "$BIND" --port "$RASA_PORT" &
 pids+=($!)
 
+echo "==> Starting the web page on http://${BIND}:${WEB_PORT} (log: $LOGS/web.log)"
+"$BIN/python" -m web.app --host "$BIND" --port "$WEB_PORT" --rasa-port "$RASA_PORT" > "$LOGS/web.log" 2>&1 &
+pids+=($!)
+
 for _ in $(seq 1 180); do
   if curl -fs "http://127.0.0.1:${RASA_PORT}/webhooks/rest/" > /dev/null 2>&1; then
     cat <<MSG
 
   The assistant is ready. Talk to it:
+    - Browser: http://localhost:${WEB_PORT}
     - REST:  curl -s localhost:${RASA_PORT}/webhooks/rest/webhook -d '{"sender":"me","message":"how is BFS different from ALS?"}'
     - Terminal: make shell (in another terminal)
   Press Ctrl-C to stop.
@@ -80,7 +88,8 @@ for _ in $(seq 1 180); do
 MSG
     break
   fi
-  kill -0 "${pids[-1]}" 2>/dev/null || { echo "error: the Rasa server stopped (see the messages above)" >&2; exit 1; }
+  kill -0 "${pids[-2]}" 2>/dev/null || { echo "error: the Rasa server stopped (see the messages above)" >&2; exit 1; }
+  kill -0 "${pids[-1]}" 2>/dev/null || { echo "error: the web page server stopped; see $LOGS/web.log" >&2; tail -20 "$LOGS/web.log" >&2; exit 1; }
   sleep 1
 done
 

@@ -116,22 +116,24 @@ def slack_api():
 @pytest.fixture(scope="session")
 def servers(model_path, tmp_path_factory, telegram_api, slack_api):
     from channels.config import build_credentials
-    from fake_apis import SLACK_SIGNING_SECRET, SLACK_TOKEN, TELEGRAM_BOT_NAME, TELEGRAM_TOKEN
+    from fake_apis import (SLACK_SIGNING_SECRET, SLACK_TOKEN, TELEGRAM_BOT_NAME, TELEGRAM_SECRET_TOKEN,
+                           TELEGRAM_TOKEN)
 
     tmp = tmp_path_factory.mktemp("servers")
-    action_port, rasa_port = free_port(), free_port()
+    action_port, rasa_port, web_port = free_port(), free_port(), free_port()
     endpoints = tmp / "endpoints.yml"
     endpoints.write_text(f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n")
     env = dict(os.environ, SANIC_HOST="127.0.0.1", BFS_BOOKING_URL="https://clinic.example/book",
                TELEGRAM_TOKEN=TELEGRAM_TOKEN, TELEGRAM_BOT_NAME=TELEGRAM_BOT_NAME,
                TELEGRAM_WEBHOOK_URL="https://bot.example/webhooks/telegram/webhook",
-               TELEGRAM_API_BASE_URL=telegram_api.url,
+               TELEGRAM_API_BASE_URL=telegram_api.url, TELEGRAM_SECRET_TOKEN=TELEGRAM_SECRET_TOKEN,
                SLACK_TOKEN=SLACK_TOKEN, SLACK_SIGNING_SECRET=SLACK_SIGNING_SECRET,
-               SLACK_API_BASE_URL=slack_api.url + "/api/")
+               SLACK_API_BASE_URL=slack_api.url + "/api/",
+               WEB_ORIGINS=f"http://127.0.0.1:{web_port}")
     credentials_path = tmp / "credentials.yml"
     credentials, _ = build_credentials(load_yaml(ROOT / "credentials.yml"), env)
     credentials_path.write_text(yaml.safe_dump(credentials))
-    logs = {name: tmp / f"{name}.log" for name in ("actions", "rasa")}
+    logs = {name: tmp / f"{name}.log" for name in ("actions", "rasa", "web")}
     procs = [
         subprocess.Popen(
             [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
@@ -143,14 +145,22 @@ def servers(model_path, tmp_path_factory, telegram_api, slack_api):
              "--port", str(rasa_port), "--enable-api", "--auth-token", API_TOKEN],
             cwd=ROOT, env=env, stdout=logs["rasa"].open("w"), stderr=subprocess.STDOUT,
         ),
+        subprocess.Popen(
+            [str(BIN / "python"), "-m", "web.app", "--host", "127.0.0.1", "--port", str(web_port),
+             "--rasa-port", str(rasa_port)],
+            cwd=ROOT, env=env, stdout=logs["web"].open("w"), stderr=subprocess.STDOUT,
+        ),
     ]
     try:
         wait_for(f"http://127.0.0.1:{action_port}/health", procs[0], logs["actions"])
         wait_for(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", procs[1], logs["rasa"])
+        wait_for(f"http://127.0.0.1:{web_port}/health", procs[2], logs["web"])
         yield {"rest": f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", "action_port": action_port,
                "api": f"http://127.0.0.1:{rasa_port}",
                "telegram": f"http://127.0.0.1:{rasa_port}/webhooks/telegram/webhook",
-               "slack": f"http://127.0.0.1:{rasa_port}/webhooks/slack/webhook"}
+               "slack": f"http://127.0.0.1:{rasa_port}/webhooks/slack/webhook",
+               "web": f"http://127.0.0.1:{web_port}", "socket": f"http://127.0.0.1:{rasa_port}",
+               "logs": logs}
     finally:
         for proc in procs:
             proc.terminate()

@@ -58,6 +58,7 @@ class FakeApi:
 
 TELEGRAM_BOT_NAME = "bfs_test_bot"
 TELEGRAM_TOKEN = "123456:TEST-token-not-real"
+TELEGRAM_SECRET_TOKEN = "test-webhook-secret-not-real"
 
 
 def telegram_reply(method: str, params: Dict) -> Dict:

@@ -110,9 +110,29 @@ def test_channels_start_only_with_their_environment():
     assert notes == []
 
 
-def test_the_shipped_credentials_template_starts_rest_alone_without_secrets():
+def test_the_shipped_credentials_template_starts_rest_and_the_website_without_secrets():
     from channels.config import build_credentials
     from conftest import ROOT, load_yaml
 
     credentials, notes = build_credentials(load_yaml(ROOT / "credentials.yml"), {})
-    assert list(credentials) == ["rest"] and len(notes) == 2
+    assert list(credentials) == ["rest", "channels.socketio.SocketIOInput"] and len(notes) == 2
+    website = credentials["channels.socketio.SocketIOInput"]
+    assert website["session_persistence"] is True
+    assert website["cors_allowed_origins"] == "http://localhost:8080,http://127.0.0.1:8080"
+    credentials, _ = build_credentials(load_yaml(ROOT / "credentials.yml"),
+                                       {"WEB_ORIGINS": "https://clinic.example"})
+    assert credentials["channels.socketio.SocketIOInput"]["cors_allowed_origins"] == "https://clinic.example"
+
+
+def test_socket_origins_are_parsed_and_required():
+    from channels.socketio import SocketIOInput, parse_origins
+
+    assert parse_origins(" https://a.example/, http://b.example:8080 ,,") == [
+        "https://a.example", "http://b.example:8080"]
+    assert parse_origins(["https://a.example"]) == ["https://a.example"]
+    channel = SocketIOInput.from_credentials({"session_persistence": True,
+                                              "cors_allowed_origins": "https://a.example"})
+    assert channel.cors_allowed_origins == ["https://a.example"] and channel.session_persistence
+    for missing in ({}, {"cors_allowed_origins": ""}, {"cors_allowed_origins": " , "}):
+        with pytest.raises(ValueError, match="cors_allowed_origins"):
+            SocketIOInput.from_credentials(missing)

@@ -11,15 +11,17 @@ import time
 
 import requests
 
+from channels.telegram import SECRET_HEADER, TEXT_ONLY_REPLY
 from conftest import ROOT, load_yaml
+from fake_apis import TELEGRAM_SECRET_TOKEN
 
 CHAT = {"id": 4242, "type": "private"}
 USER = {"id": 4242, "is_bot": False, "first_name": "Sam"}
 TELEGRAM_CALLBACK_LIMIT = 64  # bytes of callback_data Telegram accepts
 
 
-def post(servers, update: dict) -> requests.Response:
-    return requests.post(servers["telegram"], json=update, timeout=60)
+def post(servers, update: dict, secret: str = TELEGRAM_SECRET_TOKEN) -> requests.Response:
+    return requests.post(servers["telegram"], json=update, headers={SECRET_HEADER: secret}, timeout=60)
 
 
 def messages_to(api, chat_id: int, count: int, timeout: float = 30) -> list:
@@ -56,6 +58,7 @@ def test_a_button_press_sends_its_payload_and_gets_the_answer(servers, telegram_
         "id": "cb-1", "from": USER, "chat_instance": "ci", "data": "How is BFS different from ALS?",
         "message": {"message_id": 7, "date": 1700000000, "chat": {**CHAT, "id": 1002}, "text": "menu"}}}
     assert post(servers, update).status_code == 200
+    assert telegram_api.calls_of("answerCallbackQuery") == [{"callback_query_id": "cb-1"}]
     texts = " ".join(c["text"] for c in messages_to(telegram_api, 1002, 3))
     assert "ALS (motor neurone disease)" in texts and "Source: the BFS article" in texts
 
@@ -69,11 +72,28 @@ def test_an_edited_message_is_answered(servers, telegram_api):
     assert "Caffeine is a stimulant" in texts
 
 
-def test_a_sticker_without_text_is_accepted_and_ignored(servers, telegram_api):
+def test_a_sticker_gets_a_text_only_note(servers, telegram_api):
     sticker = {"file_id": "f", "file_unique_id": "u", "width": 512, "height": 512, "is_animated": False}
     assert post(servers, message(4, 1004, sticker=sticker)).status_code == 200
     time.sleep(1)
-    assert messages_to(telegram_api, 1004, 1, timeout=1) == []
+    assert [c["text"] for c in messages_to(telegram_api, 1004, 1, timeout=5)] == [TEXT_ONLY_REPLY]
+
+
+def test_a_file_in_a_group_is_not_answered(servers, telegram_api):
+    document = {"file_id": "d", "file_unique_id": "v", "file_name": "scan.pdf"}
+    update = message(5, 1005, document=document)
+    update["message"]["chat"] = {"id": 1005, "type": "group", "title": "family"}
+    assert post(servers, update).status_code == 200
+    time.sleep(1)
+    assert messages_to(telegram_api, 1005, 1, timeout=1) == []
+
+
+def test_an_update_without_the_webhook_secret_is_refused(servers, telegram_api):
+    for secret in ("", "wrong-secret"):
+        response = post(servers, message(6, 1006, text="hello"), secret=secret)
+        assert response.status_code == 403
+    time.sleep(1)
+    assert messages_to(telegram_api, 1006, 1, timeout=1) == []
 
 
 def test_every_button_payload_fits_telegram_callback_data():

@@ -1,0 +1,315 @@
+// The chat widget: Rasa's socket.io events, rendered with DOM nodes only.
+// Nothing here ever assigns innerHTML, so neither the person's words nor the
+// assistant's can inject markup. The conversation is kept in sessionStorage:
+// it survives a reload, and is gone when the tab closes (a shared computer
+// keeps nothing about someone's health worries).
+(function () {
+  "use strict";
+
+  var STORE_KEY = "bfs-assistant-chat";
+  var MAX_KEPT = 300;            // messages kept for a reload
+  var TYPING_TIMEOUT_MS = 20000; // stop showing "typing" if no reply comes
+  var SAFE_PROTOCOLS = ["http:", "https:", "mailto:", "tel:"];
+
+  var el = {
+    chat: document.getElementById("chat"),
+    launcher: document.getElementById("chat-launcher"),
+    close: document.getElementById("chat-close"),
+    reset: document.getElementById("chat-reset"),
+    log: document.getElementById("chat-log"),
+    status: document.getElementById("chat-status"),
+    typing: document.getElementById("chat-typing"),
+    form: document.getElementById("chat-form"),
+    input: document.getElementById("chat-input"),
+  };
+
+  var state = load();
+  var socket = null;
+  var confirmed = false;   // the server has confirmed our session id
+  var outbox = [];         // messages typed before the session was confirmed
+  var typingTimer = null;
+
+  function load() {
+    try {
+      var saved = JSON.parse(sessionStorage.getItem(STORE_KEY));
+      if (saved && Array.isArray(saved.messages)) return saved;
+    } catch (e) { /* unreadable: start afresh */ }
+    return { sessionId: null, messages: [], open: false };
+  }
+
+  function save() {
+    state.messages = state.messages.slice(-MAX_KEPT);
+    try { sessionStorage.setItem(STORE_KEY, JSON.stringify(state)); } catch (e) { /* storage full or off */ }
+  }
+
+  // ---- rendering -------------------------------------------------------
+
+  function safeHref(url) {
+    try {
+      var parsed = new URL(url, window.location.href);
+      return SAFE_PROTOCOLS.indexOf(parsed.protocol) >= 0 ? parsed.href : null;
+    } catch (e) { return null; }
+  }
+
+  function link(label, href) {
+    var a = document.createElement("a");
+    a.href = href;
+    a.textContent = label;
+    if (/^https?:/.test(href)) {
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      var hint = document.createElement("span");
+      hint.className = "visually-hidden";
+      hint.textContent = " (opens in a new tab)";
+      a.appendChild(hint);
+    }
+    return a;
+  }
+
+  // A small, safe subset of Markdown: **bold**, [label](url) and bare links.
+  var INLINE = /\*\*([^*]+)\*\*|\[([^\]]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"])/g;
+
+  function appendInline(parent, line) {
+    var last = 0, match;
+    INLINE.lastIndex = 0;
+    while ((match = INLINE.exec(line)) !== null) {
+      parent.appendChild(document.createTextNode(line.slice(last, match.index)));
+      if (match[1] !== undefined) {
+        var strong = document.createElement("strong");
+        strong.textContent = match[1];
+        parent.appendChild(strong);
+      } else {
+        var label = match[2] !== undefined ? match[2] : match[4];
+        var href = safeHref(match[2] !== undefined ? match[3] : match[4]);
+        parent.appendChild(href ? link(label, href) : document.createTextNode(match[0]));
+      }
+      last = INLINE.lastIndex;
+    }
+    parent.appendChild(document.createTextNode(line.slice(last)));
+  }
+
+  function richText(text) {
+    var fragment = document.createDocumentFragment();
+    String(text).split("\n").forEach(function (line, i) {
+      if (i > 0) fragment.appendChild(document.createElement("br"));
+      appendInline(fragment, line);
+    });
+    return fragment;
+  }
+
+  function renderMessage(message, index) {
+    var item = document.createElement("li");
+    item.className = "msg msg-" + message.from;
+    var who = document.createElement("span");
+    who.className = "visually-hidden";
+    who.textContent = message.from === "user" ? "You: " : "Assistant: ";
+    var bubble = document.createElement("div");
+    bubble.className = "bubble";
+    bubble.appendChild(who);
+    if (message.from === "user") {
+      bubble.appendChild(document.createTextNode(message.text));  // never parsed
+    } else {
+      bubble.appendChild(richText(message.text || ""));
+    }
+    item.appendChild(bubble);
+
+    if (message.buttons && message.buttons.length && !message.answered) {
+      var group = document.createElement("div");
+      group.className = "choices";
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", "Choose an answer");
+      message.buttons.forEach(function (choice) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "choice";
+        button.textContent = choice.title;
+        button.addEventListener("click", function () {
+          send(choice.payload, choice.title);
+        });
+        group.appendChild(button);
+      });
+      item.appendChild(group);
+    }
+    item.dataset.index = String(index);
+    return item;
+  }
+
+  function renderAll() {
+    el.log.textContent = "";
+    state.messages.forEach(function (message, i) { el.log.appendChild(renderMessage(message, i)); });
+    scrollToEnd();
+  }
+
+  function scrollToEnd() {
+    el.log.scrollTop = el.log.scrollHeight;
+  }
+
+  function setStatus(text) {
+    el.status.textContent = text;
+    el.status.hidden = !text;
+  }
+
+  function showTyping(on) {
+    clearTimeout(typingTimer);
+    el.typing.hidden = !on;
+    if (on) typingTimer = setTimeout(function () { el.typing.hidden = true; }, TYPING_TIMEOUT_MS);
+  }
+
+  // ---- conversation ----------------------------------------------------
+
+  function addMessage(message) {
+    state.messages.push(message);
+    save();
+    el.log.appendChild(renderMessage(message, state.messages.length - 1));
+    scrollToEnd();
+  }
+
+  // Choices belong to the question they answer: once anything is sent they go.
+  function retireChoices() {
+    var changed = false;
+    state.messages.forEach(function (message) {
+      if (message.buttons && message.buttons.length && !message.answered) {
+        message.answered = true;
+        changed = true;
+      }
+    });
+    if (changed) renderAll();
+  }
+
+  function emit(text) {
+    socket.emit("user_uttered", { message: text, session_id: state.sessionId });
+    showTyping(true);
+  }
+
+  function send(text, shownAs) {
+    text = String(text).trim();
+    if (!text) return;
+    retireChoices();
+    addMessage({ from: "user", text: shownAs || text });
+    if (confirmed && socket.connected) emit(text); else outbox.push(text);
+  }
+
+  function receive(data) {
+    if (!data || typeof data !== "object") return;
+    showTyping(false);
+    var message = { from: "bot", text: typeof data.text === "string" ? data.text : "" };
+    var choices = data.quick_replies || data.buttons;
+    if (Array.isArray(choices)) {
+      message.buttons = choices
+        .filter(function (c) { return c && typeof c.title === "string" && typeof c.payload === "string"; })
+        .map(function (c) { return { title: c.title, payload: c.payload }; });
+    }
+    var attachment = data.attachment;
+    if (!message.text && attachment && attachment.payload && attachment.payload.src) {
+      message.text = String(attachment.payload.src);  // shown as a link, never loaded
+    }
+    if (message.text || (message.buttons && message.buttons.length)) addMessage(message);
+  }
+
+  function connect(config) {
+    setStatus("Connecting…");
+    socket = window.io(config.socketUrl, { path: config.socketPath });
+    socket.on("connect", function () {
+      confirmed = false;
+      socket.emit("session_request", { session_id: state.sessionId });
+    });
+    socket.on("session_confirm", function (sessionId) {
+      var isNew = sessionId !== state.sessionId;
+      state.sessionId = sessionId;
+      confirmed = true;
+      setStatus("");
+      if (isNew && state.messages.length === 0) {
+        save();
+        emit("/greet");  // the assistant opens with its greeting
+      }
+      save();
+      while (outbox.length) emit(outbox.shift());
+    });
+    socket.on("bot_uttered", receive);
+    socket.on("disconnect", function () {
+      confirmed = false;
+      setStatus("Connection lost. Reconnecting…");
+    });
+    socket.on("connect_error", function () {
+      setStatus("Can't reach the assistant right now. Retrying…");
+    });
+  }
+
+  var started = null;
+  function start() {
+    if (started) return started;
+    started = fetch("/config.json")
+      .then(function (r) { return r.json(); })
+      .then(connect)
+      .catch(function () {
+        started = null;
+        setStatus("The chat could not start. Please reload the page.");
+      });
+    return started;
+  }
+
+  // ---- opening, closing, typing ----------------------------------------
+
+  function open() {
+    el.chat.hidden = false;
+    el.launcher.setAttribute("aria-expanded", "true");
+    el.launcher.hidden = true;
+    state.open = true;
+    save();
+    start();
+    scrollToEnd();
+    el.input.focus();
+  }
+
+  function close() {
+    el.chat.hidden = true;
+    el.launcher.hidden = false;
+    el.launcher.setAttribute("aria-expanded", "false");
+    state.open = false;
+    save();
+    el.launcher.focus();
+  }
+
+  function reset() {
+    state = { sessionId: null, messages: [], open: true };
+    save();
+    renderAll();
+    outbox = [];
+    if (socket && socket.connected) {
+      confirmed = false;
+      socket.emit("session_request", { session_id: null });
+    }
+    el.input.focus();
+  }
+
+  function autoGrow() {
+    el.input.style.height = "auto";
+    el.input.style.height = Math.min(el.input.scrollHeight, 140) + "px";
+  }
+
+  document.querySelectorAll("[data-open-chat]").forEach(function (button) {
+    button.addEventListener("click", open);
+  });
+  el.close.addEventListener("click", close);
+  el.reset.addEventListener("click", reset);
+  el.chat.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") close();
+  });
+  el.form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    send(el.input.value);
+    el.input.value = "";
+    autoGrow();
+  });
+  el.input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      el.form.requestSubmit();
+    }
+  });
+  el.input.addEventListener("input", autoGrow);
+
+  renderAll();
+  setStatus("");
+  if (state.open) open();
+})();
