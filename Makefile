@@ -16,15 +16,19 @@ RESULTS    := results
 RASA_PORT   ?= 5005
 ACTION_PORT ?= 5055
 WEB_PORT    ?= 8080
+# Conversations with no message for this many days are deleted by `make purge`.
+RETENTION_DAYS ?= 30
 # The Rasa server listens on localhost unless told otherwise (BIND=0.0.0.0).
 BIND        ?= 127.0.0.1
 
 export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+# No usage data or crash reports (which can quote a message) leave the machine.
+export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser train run shell validate test evaluate lock clean
+.PHONY: help install browser train run shell validate test evaluate purge lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -90,6 +94,9 @@ evaluate: train ## NLU report on tests/nlu_test.yml: per-intent scores, confusio
 	$(BIN)/python scripts/evaluate_nlu.py --model $(MODEL) --data tests/nlu_test.yml --report $(RESULTS)/nlu/labels.json
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu_test.yml --out $(RESULTS)/nlu
 	@echo "==> Reports and the confusion matrix image are in $(RESULTS)/nlu/"
+
+purge: install ## Delete conversations older than RETENTION_DAYS (default 30) from the tracker store
+	$(BIN)/python -m deploy.purge --days $(RETENTION_DAYS)
 
 clean: ## Remove the model, results and caches (keeps .venv)
 	rm -rf models $(RESULTS) .rasa .pytest_cache

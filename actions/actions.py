@@ -28,10 +28,11 @@ class ActionOfferConsultation(Action):
 
 
 class ActionForgetConversation(Action):
-    """Ends the forget-me confirmation: restarts on yes, keeps everything on no.
+    """Ends the forget-me confirmation: forgets on yes, keeps everything on no.
 
-    Deleting stored trackers needs the persistent tracker store; until then the
-    reply says honestly that only this conversation is cleared.
+    The `Restarted` event after this action is what the tracker store
+    (deploy/tracker_store.py) takes as the order to delete every stored event of
+    the conversation. The website widget is told too, so it clears its copy.
     """
 
     def name(self) -> Text:
@@ -42,6 +43,9 @@ class ActionForgetConversation(Action):
     ) -> List[Dict[Text, Any]]:
         if tracker.get_slot("forget_confirmed") is True:
             dispatcher.utter_message(response="utter_forgotten")
+            if tracker.get_latest_input_channel() == "socketio":
+                # Emitted as bot_uttered {"conversation_deleted": true}.
+                dispatcher.utter_message(json_message={"data": {"conversation_deleted": True}})
             return [Restarted()]
         dispatcher.utter_message(response="utter_forget_cancelled")
         return [SlotSet("forget_confirmed", None)]

@@ -6,8 +6,9 @@ it (rasa#13027: with python-socketio >= 5.10 no reply is ever delivered), and
 accepts a message for any session id a socket names. This one checks the
 Origin header against the configured origins, awaits `enter_room` when the
 library makes it a coroutine, and takes a socket's messages only for the
-session that socket asked for. The events and their payloads are Rasa's, so
-any widget written for Rasa's socket.io channel works with it.
+session that socket asked for. Messages pass channels/guard.py first (length,
+control characters, floods). The events and their payloads are Rasa's, so any
+widget written for Rasa's socket.io channel works with it.
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
+
+from channels import guard
 
 logger = logging.getLogger(__name__)
 
@@ -83,10 +86,16 @@ class SocketIOInput(RasaSocketIOInput):
                     await entered
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
+        pending = guard.PendingMessages()
+
+        async def tell(sid: Text, text: Text) -> None:
+            await sio.emit(self.bot_message_evt, {"text": text}, room=sid, namespace=self.namespace)
+
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, data: Any) -> None:
-            if not isinstance(data, dict) or not isinstance(data.get("message", ""), str):
-                logger.warning("socketio: ignored a message that is not {message: text}")
+            text, problem = guard.check_message(data.get("message") if isinstance(data, dict) else None)
+            if problem:
+                logger.warning("socketio: ignored a message: %s", problem)
                 return
             if self.session_persistence:
                 session_id = sessions.get(sid)
@@ -96,14 +105,23 @@ class SocketIOInput(RasaSocketIOInput):
                 sender_id = session_id
             else:
                 sender_id = sid
+            if guard.too_long(text):
+                await tell(sid, guard.TOO_LONG_REPLY)
+                return
+            if not pending.try_start(sender_id):
+                await tell(sid, guard.BUSY_REPLY)
+                return
             metadata = data.get(self.metadata_key)
-            await on_new_message(UserMessage(
-                data.get("message", ""),
-                SocketIOOutput(sio, self.bot_message_evt),
-                sender_id,
-                input_channel=self.name(),
-                metadata=metadata if isinstance(metadata, dict) else {},
-            ))
+            try:
+                await on_new_message(UserMessage(
+                    text,
+                    SocketIOOutput(sio, self.bot_message_evt),
+                    sender_id,
+                    input_channel=self.name(),
+                    metadata=metadata if isinstance(metadata, dict) else {},
+                ))
+            finally:
+                pending.finish(sender_id)
 
         return webhook
 

@@ -13,7 +13,9 @@ WEB_PORT="${WEB_PORT:-8080}"
 export WEB_ORIGINS="${WEB_ORIGINS:-http://localhost:${WEB_PORT},http://127.0.0.1:${WEB_PORT}}"
 MODEL="${MODEL:-models/bfs-assistant.tar.gz}"
 BIN=.venv/bin
-LOGS=logs
+LOGS="${LOGS:-logs}"
+# No usage data or crash reports (which can quote a message) leave the machine.
+export RASA_TELEMETRY_ENABLED="${RASA_TELEMETRY_ENABLED:-false}"
 mkdir -p "$LOGS"
 
 SHELL_PORT="${SHELL_PORT:-5006}"
@@ -31,12 +33,13 @@ for port in $ports; do
   fi
 done
 
-# The endpoints file points at the action server's port chosen here.
+# Endpoints (action server port, tracker store) and the channels whose
+# environment variables are set (one line for each one left out).
+export ACTION_PORT
 endpoints=$(mktemp --suffix=.yml)
-sed "s|http://127.0.0.1:5055/webhook|http://127.0.0.1:${ACTION_PORT}/webhook|" endpoints.yml > "$endpoints"
-# Channels whose environment variables are set (one line for each one left out).
+"$BIN/python" -m deploy.config endpoints.yml > "$endpoints"
 credentials=$(mktemp --suffix=.yml)
-"$BIN/python" -m channels.config credentials.yml > "$credentials"
+"$BIN/python" -m deploy.config credentials.yml > "$credentials"
 
 pids=()
 cleanup() {
@@ -52,7 +55,7 @@ if [ $reuse_actions = yes ]; then
 else
   echo "==> Starting the action server on 127.0.0.1:${ACTION_PORT} (log: $LOGS/actions.log)"
   # The action server checks no token, so it only listens on loopback.
-  SANIC_HOST=127.0.0.1 "$BIN/rasa" run actions --actions actions --port "$ACTION_PORT" > "$LOGS/actions.log" 2>&1 &
+  SANIC_HOST=127.0.0.1 "$BIN/rasa" run actions --actions actions --port "$ACTION_PORT" >> "$LOGS/actions.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 60); do
     action_server_up && break
@@ -66,13 +69,26 @@ if [ "$MODE" = shell ]; then
   exit $?
 fi
 
+# Rasa's HTTP API (trackers, model, ...) only with a token or a JWT secret.
+api_args=()
+if [ -n "${RASA_API_TOKEN:-}" ]; then
+  api_args=(--enable-api --auth-token "$RASA_API_TOKEN")
+  echo "==> HTTP API on, protected by the token in RASA_API_TOKEN"
+elif [ -n "${RASA_JWT_SECRET:-}" ]; then
+  api_args=(--enable-api --jwt-secret "$RASA_JWT_SECRET" --jwt-method "${RASA_JWT_METHOD:-HS256}")
+  echo "==> HTTP API on, protected by JWTs signed with RASA_JWT_SECRET"
+else
+  echo "==> HTTP API off (set RASA_API_TOKEN or RASA_JWT_SECRET to turn it on)"
+fi
+
+mkdir -p var
 echo "==> Starting the Rasa server on ${BIND}:${RASA_PORT} (loading the model takes 20-30 s)"
 "$BIN/rasa" run --model "$MODEL" --endpoints "$endpoints" --credentials "$credentials" \
-  --interface "$BIND" --port "$RASA_PORT" &
+  --interface "$BIND" --port "$RASA_PORT" "${api_args[@]}" &
 pids+=($!)
 
 echo "==> Starting the web page on http://${BIND}:${WEB_PORT} (log: $LOGS/web.log)"
-"$BIN/python" -m web.app --host "$BIND" --port "$WEB_PORT" --rasa-port "$RASA_PORT" > "$LOGS/web.log" 2>&1 &
+"$BIN/python" -m web.app --host "$BIND" --port "$WEB_PORT" --rasa-port "$RASA_PORT" >> "$LOGS/web.log" 2>&1 &
 pids+=($!)
 
 for _ in $(seq 1 180); do

@@ -17,6 +17,9 @@ MODEL = ROOT / "models" / "bfs-assistant.tar.gz"
 CONTRACT = ROOT.parent / "shared" / "spec" / "assistant_contract.md"
 ARTICLE = ROOT.parent / "shared" / "knowledge" / "bfs_article.txt"
 
+# As `make` sets it: no telemetry or crash reports from the servers the tests start.
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 
@@ -115,23 +118,24 @@ def slack_api():
 
 @pytest.fixture(scope="session")
 def servers(model_path, tmp_path_factory, telegram_api, slack_api):
-    from channels.config import build_credentials
+    from deploy.config import build_config
     from fake_apis import (SLACK_SIGNING_SECRET, SLACK_TOKEN, TELEGRAM_BOT_NAME, TELEGRAM_SECRET_TOKEN,
                            TELEGRAM_TOKEN)
 
     tmp = tmp_path_factory.mktemp("servers")
     action_port, rasa_port, web_port = free_port(), free_port(), free_port()
-    endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n")
     env = dict(os.environ, SANIC_HOST="127.0.0.1", BFS_BOOKING_URL="https://clinic.example/book",
                TELEGRAM_TOKEN=TELEGRAM_TOKEN, TELEGRAM_BOT_NAME=TELEGRAM_BOT_NAME,
                TELEGRAM_WEBHOOK_URL="https://bot.example/webhooks/telegram/webhook",
                TELEGRAM_API_BASE_URL=telegram_api.url, TELEGRAM_SECRET_TOKEN=TELEGRAM_SECRET_TOKEN,
                SLACK_TOKEN=SLACK_TOKEN, SLACK_SIGNING_SECRET=SLACK_SIGNING_SECRET,
                SLACK_API_BASE_URL=slack_api.url + "/api/",
-               WEB_ORIGINS=f"http://127.0.0.1:{web_port}")
+               WEB_ORIGINS=f"http://127.0.0.1:{web_port}",
+               ACTION_PORT=str(action_port), TRACKER_DB=str(tmp / "tracker.db"))
+    endpoints = tmp / "endpoints.yml"
+    endpoints.write_text(yaml.safe_dump(build_config(load_yaml(ROOT / "endpoints.yml"), env)[0]))
     credentials_path = tmp / "credentials.yml"
-    credentials, _ = build_credentials(load_yaml(ROOT / "credentials.yml"), env)
+    credentials, _ = build_config(load_yaml(ROOT / "credentials.yml"), env)
     credentials_path.write_text(yaml.safe_dump(credentials))
     logs = {name: tmp / f"{name}.log" for name in ("actions", "rasa", "web")}
     procs = [
@@ -160,7 +164,7 @@ def servers(model_path, tmp_path_factory, telegram_api, slack_api):
                "telegram": f"http://127.0.0.1:{rasa_port}/webhooks/telegram/webhook",
                "slack": f"http://127.0.0.1:{rasa_port}/webhooks/slack/webhook",
                "web": f"http://127.0.0.1:{web_port}", "socket": f"http://127.0.0.1:{rasa_port}",
-               "logs": logs}
+               "logs": logs, "tracker_db": tmp / "tracker.db", "endpoints": endpoints, "env": env}
     finally:
         for proc in procs:
             proc.terminate()

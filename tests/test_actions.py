@@ -15,12 +15,12 @@ from actions.actions import (
 )
 
 
-def tracker(slots: Optional[Dict[str, Any]] = None) -> Tracker:
+def tracker(slots: Optional[Dict[str, Any]] = None, channel: str = "rest") -> Tracker:
     return Tracker(
         sender_id="test-user",
         slots=slots or {},
         latest_message={"text": "", "intent": {}, "entities": []},
-        events=[],
+        events=[{"event": "user", "text": "yes", "input_channel": channel}],
         paused=False,
         followup_action=None,
         active_loop={},
@@ -28,9 +28,9 @@ def tracker(slots: Optional[Dict[str, Any]] = None) -> Tracker:
     )
 
 
-def run(action, slots=None):
+def run(action, slots=None, channel="rest"):
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker(slots), {}))
+    events = asyncio.run(action.run(dispatcher, tracker(slots, channel), {}))
     return dispatcher.messages, events
 
 
@@ -44,6 +44,13 @@ def test_consultation_sends_the_configured_booking_link():
 def test_confirmed_forget_me_restarts_and_says_what_was_cleared():
     messages, events = run(ActionForgetConversation(), {"forget_confirmed": True})
     assert [m["response"] for m in messages] == ["utter_forgotten"]
+    assert [e["event"] for e in events] == ["restart"]
+
+
+def test_confirmed_forget_me_tells_the_website_widget_to_clear_its_copy():
+    messages, events = run(ActionForgetConversation(), {"forget_confirmed": True}, channel="socketio")
+    assert [m["response"] for m in messages] == ["utter_forgotten", None]
+    assert messages[1]["custom"] == {"data": {"conversation_deleted": True}}
     assert [e["event"] for e in events] == ["restart"]
 
 

@@ -97,29 +97,30 @@ def test_scores_per_label():
 
 
 def test_channels_start_only_with_their_environment():
-    from channels.config import build_credentials
+    from deploy.config import build_config
 
-    template = {"rest": None,
+    template = {"channels.rest.RestInput": None,
                 "channels.telegram.TelegramInput": {"access_token": "${TELEGRAM_TOKEN}",
                                                     "api_base_url": "${TELEGRAM_API_BASE_URL:-}"}}
-    credentials, notes = build_credentials(template, {})
-    assert credentials == {"rest": None}
-    assert notes == ["channel channels.telegram.TelegramInput not started: TELEGRAM_TOKEN not set"]
-    credentials, notes = build_credentials(template, {"TELEGRAM_TOKEN": "1:a"})
+    credentials, notes = build_config(template, {})
+    assert credentials == {"channels.rest.RestInput": None}
+    assert notes == ["channels.telegram.TelegramInput left out: TELEGRAM_TOKEN not set"]
+    credentials, notes = build_config(template, {"TELEGRAM_TOKEN": "1:a"})
     assert credentials["channels.telegram.TelegramInput"] == {"access_token": "1:a", "api_base_url": ""}
     assert notes == []
 
 
 def test_the_shipped_credentials_template_starts_rest_and_the_website_without_secrets():
-    from channels.config import build_credentials
+    from deploy.config import build_config
     from conftest import ROOT, load_yaml
 
-    credentials, notes = build_credentials(load_yaml(ROOT / "credentials.yml"), {})
-    assert list(credentials) == ["rest", "channels.socketio.SocketIOInput"] and len(notes) == 2
+    credentials, notes = build_config(load_yaml(ROOT / "credentials.yml"), {})
+    assert list(credentials) == ["channels.rest.RestInput", "channels.socketio.SocketIOInput"]
+    assert len(notes) == 2
     website = credentials["channels.socketio.SocketIOInput"]
     assert website["session_persistence"] is True
     assert website["cors_allowed_origins"] == "http://localhost:8080,http://127.0.0.1:8080"
-    credentials, _ = build_credentials(load_yaml(ROOT / "credentials.yml"),
+    credentials, _ = build_config(load_yaml(ROOT / "credentials.yml"),
                                        {"WEB_ORIGINS": "https://clinic.example"})
     assert credentials["channels.socketio.SocketIOInput"]["cors_allowed_origins"] == "https://clinic.example"
 

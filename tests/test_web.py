@@ -146,26 +146,37 @@ def test_a_reconnecting_widget_keeps_its_session(servers):
 
 
 def test_a_person_in_the_browser(servers):
-    """Greeting, an FAQ, a link, markup as text, a symptom check by button, a reload."""
+    """Greeting, an FAQ, a link, markup as text, a symptom check by button, a reload, forget me."""
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is missing: run `make browser` (make test does it)")
     SCREENSHOT.parent.mkdir(exist_ok=True)
     SCREENSHOT.unlink(missing_ok=True)
-    run = subprocess.run(["node", str(ROOT / "tests" / "browser" / "chat_flow.cjs"), servers["web"],
-                          str(SCREENSHOT)], capture_output=True, text=True, timeout=600)
-    assert run.returncode == 0, run.stderr + run.stdout
-    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    browser = subprocess.Popen(["node", str(ROOT / "tests" / "browser" / "chat_flow.cjs"), servers["web"],
+                                str(SCREENSHOT)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        first = browser.stdout.readline()
+        if not first:
+            pytest.fail(browser.stderr.read())
+        seen = json.loads(first)
 
-    assert "weakness" in seen["firstQuestion"]
-    assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert "weakness" in seen["firstQuestion"]
+        assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
-    # The server kept one conversation across the reload: every message, in order.
-    said = user_texts(servers, seen["sessionId"])
-    assert said[0] == "/greet"
-    assert said[1:4] == ["how is BFS different from ALS", '<img src=x onerror="window.__injected=1"><b>bold?</b>',
-                         "I want to talk to a doctor"]
-    assert said[4] == "can you check my symptoms?"
-    assert len(said) == 7, said  # two answers by button, one of them after the reload
-    slots = tracker(servers, seen["sessionId"])["slots"]
-    assert slots["weakness_or_wasting"] is not None
-    assert slots["speech_breathing_or_numbness"] is not None
+        # The server kept one conversation across the reload: every message, in order.
+        said = user_texts(servers, seen["sessionId"])
+        assert said[0] == "/greet"
+        assert said[1:5] == ["how is BFS different from ALS", '<img src=x onerror="window.__injected=1"><b>bold?</b>',
+                             "I want to talk to a doctor", "can you check my symptoms?"]
+        assert len(said) == 7, said  # two answers by button, one of them after the reload
+        slots = tracker(servers, seen["sessionId"])["slots"]
+        assert slots["weakness_or_wasting"] is not None
+        assert slots["speech_breathing_or_numbness"] is not None
+
+        out, err = browser.communicate("go\n", timeout=300)
+    finally:
+        if browser.poll() is None:
+            browser.kill()
+    assert browser.returncode == 0, err + out
+    assert json.loads(out.strip().splitlines()[-1])["forgotten"] is True
+    assert user_texts(servers, seen["sessionId"]) == []

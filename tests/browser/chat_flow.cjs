@@ -1,8 +1,10 @@
 // Browser test: a person on the website, in Debian's Chromium driven by Playwright.
 //   node tests/browser/chat_flow.cjs <page URL> <screenshot.png>
 // Prints one JSON line ({sessionId, messages}) for tests/test_web.py, which
-// runs it and checks the server's side. Any failed step exits non-zero with
-// the reason. No browser is downloaded: executablePath is Debian's chromium.
+// checks the server's side and then writes a line to stdin; the person then
+// asks to be forgotten, and a second JSON line follows. Any failed step exits
+// non-zero with the reason. No browser is downloaded: executablePath is
+// Debian's chromium.
 "use strict";
 
 const path = require("path");
@@ -31,7 +33,11 @@ async function reply(page, before, done) {
       await page.waitForTimeout(300);
       return (await botMessages(page)).slice(before).join("\n");
     }
-    if (Date.now() > deadline) throw new Error(`no expected reply in time; got: ${texts.join(" | ")}`);
+    if (Date.now() > deadline) {
+      const status = await page.locator("#chat-status").innerText();
+      const last = (await page.locator("#chat-log .bubble").allInnerTexts()).slice(-3).join(" | ");
+      throw new Error(`no expected reply in time; got: ${texts.join(" | ")} (status: "${status}"; last: ${last})`);
+    }
     await page.waitForTimeout(200);
   }
 }
@@ -136,6 +142,22 @@ async function main() {
     check(problems.length === 0, `problems in the page:\n${problems.join("\n")}`);
     const messages = await page.locator("#chat-log .bubble").allInnerTexts();
     console.log(JSON.stringify({ sessionId, firstQuestion, secondQuestion, thirdQuestion, messages }));
+
+    // The caller checks the server's copy, then says "go" on stdin: forget me.
+    await new Promise((resolve) => process.stdin.once("data", resolve));
+    await say(page, "forget me", aQuestion);
+    // The widget then keeps only the confirmation, so wait for that, not for "more messages".
+    await page.getByRole("button", { name: "Yes, forget it" }).click();
+    await page.waitForFunction(() => {
+      const left = document.querySelectorAll("#chat-log .msg");
+      return left.length === 1 && /deleted our conversation/.test(left[0].textContent);
+    }, null, { timeout: REPLY_TIMEOUT });
+    const left = await page.locator("#chat-log .bubble").allInnerTexts();
+    const stored = await page.evaluate(() => JSON.parse(sessionStorage.getItem("bfs-assistant-chat")).messages);
+    check(stored.length === 1 && /deleted our conversation/.test(stored[0].text),
+          `the browser kept the conversation: ${JSON.stringify(stored).slice(0, 300)}`);
+    check(problems.length === 0, `problems in the page:\n${problems.join("\n")}`);
+    console.log(JSON.stringify({ forgotten: true, left }));
   } finally {
     await browser.close();
   }

@@ -192,6 +192,13 @@
   function receive(data) {
     if (!data || typeof data !== "object") return;
     showTyping(false);
+    if (data.conversation_deleted === true) {
+      // "Forget me" was carried out on the server: keep only its confirmation here.
+      state.messages = state.messages.slice(-1);
+      save();
+      renderAll();
+      return;
+    }
     var message = { from: "bot", text: typeof data.text === "string" ? data.text : "" };
     var choices = data.quick_replies || data.buttons;
     if (Array.isArray(choices)) {

@@ -1,11 +1,13 @@
-"""Builds the credentials Rasa starts with, from credentials.yml and the environment.
+"""Builds the files Rasa starts with (credentials, endpoints) from templates and the environment.
 
-credentials.yml is a template: `${VAR}` must be set for its channel to start,
-`${VAR:-default}` is optional. A channel whose required variables are not set
-is left out with one log line, so the assistant runs with the channels it has
-(REST is always on). Rasa's own `${VAR}` expansion would stop the server instead.
+credentials.yml and endpoints.yml are templates: `${VAR}` must be set for its
+section to be kept, `${VAR:-default}` is optional. A section whose required
+variables are not set is left out with one log line: a channel is not started
+(REST is always on), an endpoint falls back to Rasa's default (the lock store
+to the in-memory one, say). Rasa's own `${VAR}` expansion would stop the server
+instead, and knows no defaults.
 
-    python -m channels.config credentials.yml > runtime-credentials.yml
+    python -m deploy.config credentials.yml > runtime-credentials.yml
 """
 from __future__ import annotations
 
@@ -39,30 +41,30 @@ def _fill(value: Any, environ: Mapping[str, str], missing: List[str]) -> Any:
     return PLACEHOLDER.sub(replace, value)
 
 
-def build_credentials(template: Optional[Dict[str, Any]],
-                      environ: Mapping[str, str]) -> Tuple[Dict[str, Any], List[str]]:
-    """The channels that can start, and one log line per channel left out."""
-    credentials, notes = {}, []
-    for channel, settings in (template or {}).items():
+def build_config(template: Optional[Dict[str, Any]],
+                 environ: Mapping[str, str]) -> Tuple[Dict[str, Any], List[str]]:
+    """The sections whose variables are set, and one log line per section left out."""
+    config, notes = {}, []
+    for section, settings in (template or {}).items():
         missing: List[str] = []
         filled = _fill(settings, environ, missing)
         if missing:
-            notes.append(f"channel {channel} not started: {', '.join(sorted(set(missing)))} not set")
+            notes.append(f"{section} left out: {', '.join(sorted(set(missing)))} not set")
             continue
-        credentials[channel] = filled
-    return credentials, notes
+        config[section] = filled
+    return config, notes
 
 
 def main(argv: List[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m channels.config credentials.yml", file=sys.stderr)
+        print("usage: python -m deploy.config credentials.yml|endpoints.yml", file=sys.stderr)
         return 2
     with open(argv[0], encoding="utf-8") as f:
         template = yaml.safe_load(f)
-    credentials, notes = build_credentials(template, os.environ)
+    config, notes = build_config(template, os.environ)
     for note in notes:
         print(note, file=sys.stderr)
-    yaml.safe_dump(credentials, sys.stdout, sort_keys=False)
+    yaml.safe_dump(config, sys.stdout, sort_keys=False)
     return 0
 
 

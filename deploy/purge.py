@@ -1,0 +1,65 @@
+"""Retention: deletes conversations whose last message is older than N days.
+
+    python -m deploy.purge --days 30          # `make purge`, or daily from cron
+    python -m deploy.purge --days 30 --dry-run
+
+Uses the tracker store configured in endpoints.yml (with the same environment
+variables as the server), so it purges SQLite and PostgreSQL alike.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from typing import List
+
+import yaml
+
+from deploy.config import build_config
+
+
+def open_store(endpoints_path: str):
+    from deploy.tracker_store import PrivateSQLTrackerStore
+
+    with open(endpoints_path, encoding="utf-8") as f:
+        endpoints, _ = build_config(yaml.safe_load(f), os.environ)
+    settings = dict(endpoints.get("tracker_store") or {})
+    kind = settings.pop("type", None)
+    if kind != "deploy.tracker_store.PrivateSQLTrackerStore":
+        raise SystemExit(f"error: {endpoints_path} has no project SQL tracker store (type: {kind})")
+    return PrivateSQLTrackerStore(**settings)
+
+
+def positive_days(value: str) -> float:
+    try:
+        days = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of days: {value!r}") from None
+    if days <= 0:
+        raise argparse.ArgumentTypeError("the number of days must be above 0")
+    return days
+
+
+def main(argv: List[str]) -> int:
+    parser = argparse.ArgumentParser(description="Delete conversations older than a number of days.")
+    parser.add_argument("--days", type=positive_days, default=os.environ.get("RETENTION_DAYS", "30"),
+                        help="keep conversations with a message in the last DAYS days (default 30, or RETENTION_DAYS)")
+    parser.add_argument("--endpoints", default="endpoints.yml")
+    parser.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+    args = parser.parse_args(argv)
+    days = args.days
+
+    store = open_store(args.endpoints)
+    cutoff = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(time.time() - days * 86400))
+    if args.dry_run:
+        count = store.count_older_than(days)
+        print(f"{count} conversation(s) with no message since {cutoff} would be deleted")
+    else:
+        count = store.delete_older_than(days)
+        print(f"Deleted {count} conversation(s) with no message since {cutoff}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

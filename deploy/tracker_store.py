@@ -1,0 +1,99 @@
+"""Where conversations are kept: Rasa's SQL tracker store, plus real deletion.
+
+SQLite in `var/` by default, PostgreSQL in the cluster (endpoints.yml). When a
+person confirms "forget me", `action_forget_conversation` ends with a
+`Restarted` event; Rasa would then store that event after all the others. This
+store deletes every row of the conversation instead, so nothing the person said
+stays on the server; their next message starts a new conversation.
+`delete_older_than` is the retention purge (`make purge`).
+"""
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any, Iterable, Optional, Text
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import ActionExecuted, Restarted
+from rasa.shared.core.trackers import DialogueStateTracker
+
+logger = logging.getLogger(__name__)
+
+FORGET_ACTION = "action_forget_conversation"
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+class PrivateSQLTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore that deletes a conversation when the person asked to be forgotten."""
+
+    def __init__(self, domain=None, dialect: Text = "sqlite", host: Optional[Text] = None,
+                 port: Any = None, db: Text = "var/tracker.db", username: Optional[Text] = None,
+                 password: Optional[Text] = None, **kwargs: Any) -> None:
+        # endpoints.yml is a template: unset optional values arrive as "". Rasa
+        # passes the endpoint's `url` as `host`.
+        host, port = _blank_to_none(host), _blank_to_none(port)
+        username, password = _blank_to_none(username), _blank_to_none(password)
+        if dialect == "sqlite" and db:
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
+        super().__init__(domain=domain, dialect=dialect, host=host, port=port, db=db,
+                         username=username, password=password, **kwargs)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        # A tracker holding a confirmed "forget me" is never stored again: any
+        # save of it (Rasa may save twice in one turn) deletes instead.
+        if _asks_to_forget(tracker.events):
+            deleted = await self.delete(tracker.sender_id)
+            if deleted:
+                logger.info("Deleted a conversation on request (%d stored events)", deleted)
+            return
+        await super().save(tracker)
+
+    async def delete(self, sender_id: Text) -> int:
+        """Deletes every stored event of one conversation; returns how many."""
+        with self.session_scope() as session:
+            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
+            session.commit()
+        return deleted
+
+    def _stale_senders(self, session, days: float, now: Optional[float]) -> list:
+        cutoff = (now if now is not None else time.time()) - days * 86400
+        events = self.SQLEvent
+        stale = (session.query(events.sender_id).group_by(events.sender_id)
+                 .having(sa.func.max(events.timestamp) < cutoff))
+        return [row[0] for row in stale.all()]
+
+    def count_older_than(self, days: float, now: Optional[float] = None) -> int:
+        """How many conversations have had no event for `days`."""
+        with self.session_scope() as session:
+            return len(self._stale_senders(session, days, now))
+
+    def delete_older_than(self, days: float, now: Optional[float] = None) -> int:
+        """Deletes conversations whose last event is older than `days`; returns how many."""
+        events = self.SQLEvent
+        with self.session_scope() as session:
+            senders = self._stale_senders(session, days, now)
+            for chunk in _chunks(senders, 500):
+                session.query(events).filter(events.sender_id.in_(chunk)).delete(synchronize_session=False)
+            session.commit()
+        return len(senders)
+
+
+def _asks_to_forget(events: Iterable) -> bool:
+    """A `Restarted` after `action_forget_conversation` ran: the person confirmed."""
+    forgetting = False
+    for event in events:
+        if isinstance(event, ActionExecuted):
+            forgetting = event.action_name == FORGET_ACTION
+        elif isinstance(event, Restarted) and forgetting:
+            return True
+    return False
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
