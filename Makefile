@@ -9,7 +9,8 @@ MODEL_NAME := bfs-assistant
 MODEL      := models/$(MODEL_NAME).tar.gz
 STAMP_INSTALL := $(VENV)/.installed
 STAMP_WEB  := web/node_modules/.installed
-CHROMIUM   := /usr/bin/chromium
+# Debian packages for the browser test (chromium) and the cluster and its test.
+SYSTEM_PACKAGES := chromium postgresql redis-server nginx
 RESULTS    := results
 
 # Ports of `make run`; override like `make run RASA_PORT=5006`.
@@ -18,6 +19,9 @@ ACTION_PORT ?= 5055
 WEB_PORT    ?= 8080
 # Conversations with no message for this many days are deleted by `make purge`.
 RETENTION_DAYS ?= 30
+# `make cluster`: how many Rasa servers, and nginx's port.
+REPLICAS     ?= 2
+CLUSTER_PORT ?= 8000
 # The Rasa server listens on localhost unless told otherwise (BIND=0.0.0.0).
 BIND        ?= 127.0.0.1
 
@@ -28,10 +32,10 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser train run shell validate test evaluate purge lock clean
+.PHONY: help install system-packages train run shell cluster validate test evaluate bench purge lock clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 install: $(STAMP_INSTALL) $(STAMP_WEB) ## Create .venv (Python 3.10) and install the locked Python and npm dependencies
 
@@ -49,9 +53,8 @@ $(STAMP_WEB): web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 	@touch $@
 
-browser: ## Install Debian's Chromium for the browser test, when it is missing
-	@if [ -x $(CHROMIUM) ]; then echo "==> Chromium: $$($(CHROMIUM) --version 2>/dev/null | head -1)"; \
-	else scripts/install_chromium.sh; fi
+system-packages: ## Install the Debian packages the tests and the cluster use, when missing (chromium, postgresql, redis-server, nginx)
+	@scripts/install_debian_packages.sh $(SYSTEM_PACKAGES)
 
 lock: ## Re-resolve requirements.in into requirements.lock (needs network to PyPI)
 	@scripts/check_python.sh $(PYTHON)
@@ -79,10 +82,13 @@ validate: install ## Check domain, rules, stories and NLU data for conflicts
 run: train ## Set up, train if needed, start the action server, the Rasa server and the web page
 	@RASA_PORT=$(RASA_PORT) ACTION_PORT=$(ACTION_PORT) WEB_PORT=$(WEB_PORT) BIND=$(BIND) MODEL=$(MODEL) scripts/run.sh
 
+cluster: train system-packages ## Two Rasa replicas on PostgreSQL + Redis behind nginx (http://localhost:8000)
+	$(BIN)/python -m deploy.cluster --replicas $(REPLICAS) --port $(CLUSTER_PORT)
+
 shell: train ## Talk to the assistant in the terminal (rasa shell, with the action server)
 	@ACTION_PORT=$(ACTION_PORT) MODEL=$(MODEL) scripts/run.sh shell
 
-test: train browser ## Run the whole test suite (data validation, conversation tests, pytest, browser)
+test: train system-packages ## Run the whole test suite (data validation, conversation tests, pytest, browser)
 	$(MAKE) --no-print-directory validate
 	@echo "==> Conversation tests (tests/test_stories.yml)"
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
@@ -94,6 +100,9 @@ evaluate: train ## NLU report on tests/nlu_test.yml: per-intent scores, confusio
 	$(BIN)/python scripts/evaluate_nlu.py --model $(MODEL) --data tests/nlu_test.yml --report $(RESULTS)/nlu/labels.json
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu_test.yml --out $(RESULTS)/nlu
 	@echo "==> Reports and the confusion matrix image are in $(RESULTS)/nlu/"
+
+bench: train ## Latency, throughput, memory, start-up and training time against a `rasa init` bot (about 15 minutes)
+	$(BIN)/python scripts/bench.py
 
 purge: install ## Delete conversations older than RETENTION_DAYS (default 30) from the tracker store
 	$(BIN)/python -m deploy.purge --days $(RETENTION_DAYS)

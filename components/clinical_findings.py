@@ -22,6 +22,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from actions.clinical.extractor import extract_with_mentions
 from actions.clinical.interview import describes_symptoms
 from actions.clinical.triage import triage
+from deploy import speedups
+
+# Every Rasa process that loads this project's model imports this module, so
+# the fixes for Rasa's hottest avoidable costs go with it (deploy/speedups.py).
+speedups.install()
 
 EMERGENCY_INTENT = "report_emergency"
 DESCRIBE_INTENT = "describe_symptoms"

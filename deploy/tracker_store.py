@@ -42,6 +42,14 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             Path(db).parent.mkdir(parents=True, exist_ok=True)
         super().__init__(domain=domain, dialect=dialect, host=host, port=port, db=db,
                          username=username, password=password, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            # Rasa's engine opens the file anew for every query (NullPool); one
+            # connection per thread, tuned once, is enough for one server.
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, poolclass=sa.pool.SingletonThreadPool)
+            sa.event.listen(self.engine, "connect", _tune_sqlite)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         # A tracker holding a confirmed "forget me" is never stored again: any
@@ -81,6 +89,16 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                 session.query(events).filter(events.sender_id.in_(chunk)).delete(synchronize_session=False)
             session.commit()
         return len(senders)
+
+
+def _tune_sqlite(connection, _record) -> None:
+    """WAL: readers never wait for the writer, and a commit needs no fsync of
+    the whole file. A stopped or crashed process loses nothing; only a power
+    cut can lose the last moments (never corrupt the file)."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
 
 
 def _asks_to_forget(events: Iterable) -> bool:

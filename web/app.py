@@ -28,7 +28,10 @@ logger = logging.getLogger(__name__)
 
 
 def socket_url_for(request: Request, rasa_url: Optional[str], rasa_port: int) -> str:
-    """Where the browser finds the Rasa server: configured, or this host on the Rasa port."""
+    """Where the browser finds the Rasa server: configured, the page's own origin
+    (`same-origin`, behind a proxy such as the cluster's nginx), or this host on the Rasa port."""
+    if rasa_url == "same-origin":
+        return f"{request.scheme}://{request.host}"
     if rasa_url:
         return rasa_url.rstrip("/")
     host = urlsplit(f"//{request.host}").hostname or "localhost"
@@ -101,7 +104,8 @@ def main(argv: list) -> int:
     parser.add_argument("--rasa-port", type=int, default=5005,
                         help="the Rasa server's port, on the host the page was loaded from")
     parser.add_argument("--rasa-url", default=None,
-                        help="the Rasa server's public URL, when it is not the page's host (e.g. behind a proxy)")
+                        help="the Rasa server's public URL when it is not the page's host on --rasa-port; "
+                             "`same-origin` when a proxy serves both (e.g. the cluster's nginx)")
     args = parser.parse_args(argv)
     if not SOCKET_IO_CLIENT.is_file():
         print("error: web/node_modules is missing; run `make install`", file=sys.stderr)
