@@ -114,6 +114,31 @@ def test_messages_at_the_same_moment_on_both_replicas_are_handled_one_at_a_time(
     assert stored_user_texts(cluster, sender) == user_texts(events)
 
 
+def test_tickets_stay_unique_when_many_servers_ask_at_once(cluster):
+    """Rasa's RedisLockStore reads and writes a lock in two steps; ours in one transaction."""
+    from deploy.lock_store import AtomicRedisLockStore
+
+    servers = [AtomicRedisLockStore(host="127.0.0.1", port=cluster.redis_port, db=2) for _ in range(8)]
+    issued, barrier, guard = [], threading.Barrier(len(servers)), threading.Lock()
+
+    def take_tickets(store) -> None:
+        barrier.wait()
+        for _ in range(25):
+            ticket = store.issue_ticket("race", 60)
+            with guard:
+                issued.append(ticket)
+
+    threads = [threading.Thread(target=take_tickets, args=(store,)) for store in servers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(issued) == list(range(200))
+    for ticket in issued:
+        servers[ticket % len(servers)].cleanup("race", ticket)
+    assert servers[0].get_lock("race") is None  # the last cleanup removed the lock
+
+
 def test_nginx_is_the_one_origin_for_the_page_socketio_and_webhooks(cluster):
     page = requests.get(cluster.url + "/", timeout=10)
     assert page.status_code == 200 and "Worried about muscle twitching?" in page.text
