@@ -162,15 +162,12 @@ class Cluster:
             data.mkdir(parents=True, exist_ok=True)
             if os.geteuid() == 0:
                 shutil.chown(data, "postgres", "postgres")
-            pw_file = self.root / "postgres.init"
-            pw_file.write_text(self._password())
-            if os.geteuid() == 0:
-                shutil.chown(pw_file, "postgres", "postgres")
+            # The superuser has no password: it is reached only through the
+            # socket in the data folder. Rasa logs in over TCP as `bfs`.
             subprocess.run(self._as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres",
                                               "--auth-local=trust", "--auth-host=scram-sha-256",
                                               "--encoding=UTF8", "--locale=C.UTF-8"]),
                            check=True, stdout=subprocess.DEVNULL)
-            pw_file.unlink()
         self._start("postgres", self._as_postgres([
             str(PG_BIN / "postgres"), "-D", str(data), "-p", str(self.pg_port), "-k", str(data),
             "-c", "listen_addresses=127.0.0.1", "-c", "logging_collector=off"]))

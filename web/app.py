@@ -24,8 +24,6 @@ HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 SOCKET_IO_CLIENT = HERE / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
 
-logger = logging.getLogger(__name__)
-
 
 def socket_url_for(request: Request, rasa_url: Optional[str], rasa_port: int) -> str:
     """Where the browser finds the Rasa server: configured, the page's own origin

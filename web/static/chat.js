@@ -97,7 +97,7 @@
     return fragment;
   }
 
-  function renderMessage(message, index) {
+  function renderMessage(message) {
     var item = document.createElement("li");
     item.className = "msg msg-" + message.from;
     var who = document.createElement("span");
@@ -130,13 +130,12 @@
       });
       item.appendChild(group);
     }
-    item.dataset.index = String(index);
     return item;
   }
 
   function renderAll() {
     el.log.textContent = "";
-    state.messages.forEach(function (message, i) { el.log.appendChild(renderMessage(message, i)); });
+    state.messages.forEach(function (message) { el.log.appendChild(renderMessage(message)); });
     scrollToEnd();
   }
 
@@ -160,7 +159,7 @@
   function addMessage(message) {
     state.messages.push(message);
     save();
-    el.log.appendChild(renderMessage(message, state.messages.length - 1));
+    el.log.appendChild(renderMessage(message));
     scrollToEnd();
   }
 
