@@ -11,21 +11,28 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clinical.extractor import Findings
+from actions.clinical.extractor import Findings, extract
 from actions.clinical.interview import EXAMPLES, MAX_UNCLEAR, QUESTIONS, UNKNOWN, describes_symptoms, take_turn
 from actions.clinical.triage import triage
 
 FINDINGS_SLOT = "clinical_findings"
 SKIPPED = "skipped (emergency)"
 
+# The action server imports this module before it accepts requests: build the
+# spaCy pipeline now rather than in the first person's symptom check, which
+# otherwise waited some 4 s for it.
+extract("warm up")
 
-def start_check(dispatcher: CollectingDispatcher) -> List[EventType]:
-    """Introduces the check and clears the last one, so its questions are asked again."""
+
+def start_check(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Introduces the check and clears the last one, so its questions are asked again.
+
+    Only slots that hold something are cleared: every event stays in the
+    conversation, and each later prediction walks through all of them."""
     dispatcher.utter_message(response="utter_symptom_check_intro")
-    return [SlotSet(slot, None) for slot in QUESTIONS] + [
-        SlotSet(FINDINGS_SLOT, None), SlotSet("unclear_answers", 0), SlotSet("triage_level", None),
-        SlotSet("requested_slot", None),
-    ]
+    cleared = {**{slot: None for slot in QUESTIONS}, FINDINGS_SLOT: None, "unclear_answers": 0,
+               "triage_level": None, "requested_slot": None}
+    return [SlotSet(slot, value) for slot, value in cleared.items() if tracker.get_slot(slot) not in (None, value)]
 
 
 class ActionStartSymptomCheck(Action):
@@ -36,7 +43,7 @@ class ActionStartSymptomCheck(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        return start_check(dispatcher)
+        return start_check(dispatcher, tracker)
 
 
 class ActionFollowUpFaq(Action):
@@ -53,7 +60,7 @@ class ActionFollowUpFaq(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         if tracker.active_loop.get("name") or not describes_symptoms((tracker.latest_message or {}).get("text", "")):
             return []
-        return start_check(dispatcher) + [FollowupAction("symptom_check_form")]
+        return start_check(dispatcher, tracker) + [FollowupAction("symptom_check_form")]
 
 
 class ValidateSymptomCheckForm(Action):

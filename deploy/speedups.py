@@ -9,6 +9,18 @@
    `Event.resolve_by_type`, which walks every subclass of `Event` (with an
    `inspect.isabstract` check each) for every event. A table built from the
    same walk gives the same class; an unknown name still goes the old way.
+3. Every run of the model graph (the NLU parse, then each action prediction)
+   first works out which nodes the targets need, walking every path through
+   the graph anew. The answer only depends on the graph's nodes and their
+   inputs, so it is kept per graph and per set of targets; a changed graph
+   (training prunes a copy in place) is walked again.
+4. Each prediction of DIET, the ResponseSelector and TED goes through
+   `tf.function`, which matches the inputs against the function's signature
+   anew on every call before running the one graph it has: 0.3-0.5 ms a call,
+   four or five calls a message. Rasa fixes the signature when it first
+   predicts, so the graph is looked up once and then called directly, with the
+   same conversion and the same compatibility check of each input; anything
+   unusual goes the usual way.
 """
 from __future__ import annotations
 
@@ -43,6 +55,8 @@ def install() -> None:
 
     RemoteAction._validate_action_result = _validate_action_result
     _cache_event_classes()
+    _cache_minimal_schemas()
+    _call_prediction_graphs_directly()
     _installed = True
 
 
@@ -61,3 +75,73 @@ def _cache_event_classes() -> None:
         return found if found is not None else original(type_name, default)
 
     Event.resolve_by_type = staticmethod(resolve_by_type)
+
+
+def uncached_minimal_graph_schema(schema: Any, targets: Any = None) -> Any:
+    """Rasa's own walk (for the tests, which compare)."""
+    from rasa.engine.graph import GraphSchema
+
+    return _ORIGINAL_MINIMAL_SCHEMA.get("walk", GraphSchema.minimal_graph_schema)(schema, targets)
+
+
+_ORIGINAL_MINIMAL_SCHEMA: Dict[Text, Any] = {}
+
+
+def _cache_minimal_schemas() -> None:
+    from rasa.engine.graph import GraphSchema
+
+    original = _ORIGINAL_MINIMAL_SCHEMA["walk"] = GraphSchema.minimal_graph_schema
+
+    def minimal_graph_schema(self: GraphSchema, targets: Any = None) -> GraphSchema:
+        # The key holds everything the walk reads: the targets, and each node
+        # (by identity) with its inputs.
+        shape = tuple((name, id(node), tuple(node.needs.items())) for name, node in self.nodes.items())
+        cached = self.__dict__.get("_minimal_schemas")
+        if cached is None or cached[0] != shape:  # only the current shape is kept
+            cached = self.__dict__["_minimal_schemas"] = (shape, {})
+        key = tuple(targets) if targets else None
+        if key not in cached[1]:
+            cached[1][key] = original(self, targets)
+        return cached[1][key]
+
+    GraphSchema.minimal_graph_schema = minimal_graph_schema
+
+
+_ORIGINAL_PREDICT: Dict[Text, Any] = {}
+
+
+def uncached_rasa_predict(model: Any, batch_in: Any) -> Any:
+    """Rasa's own prediction call (for the tests, which compare)."""
+    from rasa.utils.tensorflow.models import RasaModel
+
+    return _ORIGINAL_PREDICT.get("predict", RasaModel._rasa_predict)(model, batch_in)
+
+
+def _call_prediction_graphs_directly() -> None:
+    from keras.utils import tf_utils
+    from rasa.shared.constants import DIAGNOSTIC_DATA
+    from rasa.utils.tensorflow.models import RasaModel
+    import tensorflow as tf
+
+    original = _ORIGINAL_PREDICT["predict"] = RasaModel._rasa_predict
+    graphs: Dict[int, Any] = {}  # id of a model's tf.function -> (it, its graph, its input specs)
+
+    def _rasa_predict(self: RasaModel, batch_in: Any) -> Dict[Text, Any]:
+        step = self._tf_predict_step
+        if step is None or self._run_eagerly or not self.prepared_for_prediction:
+            return original(self, batch_in)  # the first call builds the function
+        if id(step) not in graphs:
+            graphs[id(step)] = (step, step.get_concrete_function(), tf.nest.flatten(step.input_signature))
+        _, graph, specs = graphs[id(step)]
+        if len(batch_in) != len(specs):
+            return original(self, batch_in)
+        tensors = [tf.convert_to_tensor(value, dtype_hint=spec.dtype) for value, spec in zip(batch_in, specs, strict=True)]
+        if not all(spec.is_compatible_with(tensor) for spec, tensor in zip(specs, tensors, strict=True)):
+            return original(self, batch_in)  # which raises TensorFlow's own error
+        self._training = False
+        outputs = tf_utils.sync_to_numpy_or_python_type(graph._call_flat(tensors, graph.captured_inputs))
+        if DIAGNOSTIC_DATA in outputs:
+            outputs[DIAGNOSTIC_DATA] = self._empty_lists_to_none_in_dict(outputs[DIAGNOSTIC_DATA])
+        return outputs
+
+    RasaModel._rasa_predict = _rasa_predict

@@ -52,3 +52,18 @@ def test_every_text_button_is_understood_as_its_training_label(model_path, domai
         expected = trained.get(payload)
         assert expected, f"button payload {payload!r} is not a training example"
         assert label_of(parse) == expected, payload
+
+
+def test_the_faq_topic_is_picked_for_faq_messages_only(model_path):
+    """components/faq_selector.py: other messages carry an empty selection."""
+    import asyncio
+
+    from evaluate_nlu import parse_all
+
+    faq, greeting, symptoms = asyncio.run(parse_all(model_path, [
+        "can coffee cause twitching?", "hello there", "my left calf has twitched for 3 weeks"]))
+    assert faq["intent"]["name"] == "faq"
+    assert faq["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/caffeine"
+    for other in (greeting, symptoms):
+        assert other["intent"]["name"] != "faq"
+        assert other["response_selector"] == {"all_retrieval_intents": ["faq"]}

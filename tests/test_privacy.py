@@ -87,6 +87,46 @@ def test_only_a_restart_after_the_forget_action_deletes(store):
     assert run(store.retrieve("declined")) is not None
 
 
+def test_the_store_reads_and_writes_the_rows_rasas_own_sql_store_does(store, tmp_path):
+    """Our store uses its own Core statements; Rasa's SQLTrackerStore is the reference."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.events import SessionStarted, SlotSet
+
+    reference = SQLTrackerStore(domain=store.domain, db=str(tmp_path / "reference.db"))
+    turns = [
+        [ActionExecuted("action_session_start", timestamp=1.0), SessionStarted(timestamp=1.0),
+         ActionExecuted("action_listen", timestamp=1.0)],
+        [UserUttered("my calf twitches", {"name": "report_symptom", "confidence": 0.99}, timestamp=2.0),
+         SlotSet("body_location", "calf", timestamp=2.0), ActionExecuted("utter_ask_duration", timestamp=2.0),
+         BotUttered("How long?", timestamp=2.0)],
+        [],  # Rasa saves the same tracker twice in some turns
+        [ActionExecuted("action_session_start", timestamp=9.0), SessionStarted(timestamp=9.0),
+         UserUttered("hello again", {"name": "greet", "confidence": 0.98}, timestamp=9.5)],
+        [ActionExecuted("utter_greet", timestamp=9.6), BotUttered("Hi!", timestamp=9.6)],
+    ]
+    for sender in ("a", "b"):
+        for each in (store, reference):
+            for turn in turns:  # as Rasa's processor does: retrieve, update, save
+                tracker = run(each.retrieve(sender)) or DialogueStateTracker(sender, store.domain.slots)
+                for event in turn:
+                    tracker.update(event)
+                run(each.save(tracker))
+
+    def rows(db):
+        with sqlite3.connect(db) as connection:
+            return connection.execute("SELECT sender_id, type_name, timestamp, intent_name, action_name, data "
+                                      "FROM events ORDER BY id").fetchall()
+
+    ours = rows(tmp_path / "var" / "t.db")
+    assert ours == rows(tmp_path / "reference.db") and len(ours) == 2 * sum(map(len, turns))
+    for sender in ("a", "b", "nobody"):
+        for method in ("retrieve", "retrieve_full_tracker"):
+            got, expected = (run(getattr(each, method)(sender)) for each in (store, reference))
+            assert (got and got.current_state()) == (expected and expected.current_state())
+    assert [e.text for e in run(store.retrieve("a")).events if isinstance(e, UserUttered)] == ["hello again"]
+    assert len(run(store.retrieve_full_tracker("a")).events) == sum(map(len, turns))
+
+
 def test_retention_deletes_whole_conversations_whose_last_message_is_old(store):
     now = time.time()
     run(store.save(conversation("old", now - 40 * DAY)))

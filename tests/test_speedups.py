@@ -37,3 +37,81 @@ def test_event_classes_resolve_as_before():
     assert Event.resolve_by_type("no-such-event", default=Event) is Event
     with pytest.raises(ValueError, match="Unknown event name"):
         Event.resolve_by_type("no-such-event")
+
+
+
+def test_the_graph_is_cut_to_its_targets_as_before(model_path, tmp_path):
+    """Every target set of the trained model's prediction graph, cached and walked anew."""
+    import copy
+
+    from rasa.engine.graph import SchemaNode
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    speedups.install()
+    _, metadata = LocalModelStorage.from_model_archive(tmp_path, model_path)
+    schema = metadata.predict_schema
+    walk = speedups.uncached_minimal_graph_schema
+    policies = [name for name in schema.nodes if "policy" in name.lower()]
+    target_sets = [None, schema.target_names[:1], policies, sorted(schema.nodes)[:3]]
+    assert len(walk(schema, policies).nodes) < len(schema.nodes)  # the cut is not trivial
+    for _ in range(2):  # the second round is answered from the cache
+        for targets in target_sets:
+            assert schema.minimal_graph_schema(targets) == walk(schema, targets)
+    # Training prunes a copy of the graph in place: a node loses its inputs.
+    pruned = copy.deepcopy(schema)
+    schema.minimal_graph_schema(policies)
+    name = next(name for name in walk(pruned, policies).nodes if pruned.nodes[name].needs)
+    node = pruned.nodes[name]
+    pruned.nodes[name] = SchemaNode(needs={}, uses=node.uses, constructor_name=node.constructor_name,
+                                    fn=node.fn, config=node.config)
+    for targets in target_sets:
+        assert pruned.minimal_graph_schema(targets) == walk(pruned, targets)
+    assert pruned.minimal_graph_schema(policies) != schema.minimal_graph_schema(policies)
+
+
+def test_predictions_are_the_same_when_the_graph_is_called_directly(model_path):
+    """DIET, the ResponseSelector and TED on real inputs from a conversation."""
+    import asyncio
+
+    import numpy as np
+    from rasa.core.agent import Agent
+    from rasa.utils.tensorflow.models import RasaModel
+
+    speedups.install()
+    fast = RasaModel._rasa_predict
+    inputs = {}
+
+    def capture(model, batch_in):
+        inputs.setdefault(type(model).__name__, []).append((model, batch_in))
+        return fast(model, batch_in)
+
+    RasaModel._rasa_predict = capture
+    try:
+        agent = Agent.load(str(model_path))
+
+        async def talk():
+            for text in ("hello", "can coffee cause twitching?", "my calf twitches", "no", "what is bfs?"):
+                await agent.handle_text(text, sender_id="speedups")
+
+        asyncio.run(talk())
+    finally:
+        RasaModel._rasa_predict = fast
+    assert {"DIET", "DIET2BOW", "TED"} <= set(inputs)  # DIET2BOW: the ResponseSelector's model
+
+    def same(a, b):
+        if isinstance(a, dict):
+            assert a.keys() == b.keys()
+            for key in a:
+                same(a[key], b[key])
+        elif a is None or isinstance(a, (str, int, float)):
+            assert a == b
+        else:
+            np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+
+    for calls in inputs.values():
+        for model, batch_in in calls:
+            same(fast(model, batch_in), speedups.uncached_rasa_predict(model, batch_in))
+    # An input the graph was not built for still gets TensorFlow's own error.
+    model, batch_in = inputs["TED"][0]
+    with pytest.raises(ValueError, match="incompatible with input_signature"):
+        fast(model, tuple(np.zeros((1, 1, 1), dtype=np.int64) for _ in batch_in))

@@ -37,7 +37,13 @@ def test_start_clears_the_last_check_and_introduces_the_questions():
     messages, slots = run(ActionStartSymptomCheck(), tracker("check me", "start_symptom_check",
                                                              {"twitch_location": "calf"}))
     assert [m["response"] for m in messages] == ["utter_symptom_check_intro"]
-    assert all(slots[q] is None for q in QUESTIONS) and slots["triage_level"] is None
+    assert slots == {"twitch_location": None}  # what is already empty is not cleared again
+    done = {q: "no" for q in QUESTIONS}
+    _, slots = run(ActionStartSymptomCheck(), tracker("check me again", "start_symptom_check", {
+        **done, "clinical_findings": {"present": ["sign:twitching"]}, "unclear_answers": 1,
+        "triage_level": "routine", "requested_slot": "twitch_location"}))
+    assert slots == {**{q: None for q in QUESTIONS}, "clinical_findings": None, "unclear_answers": 0,
+                     "triage_level": None, "requested_slot": None}
 
 
 def test_validation_fills_the_answer_and_the_findings():
