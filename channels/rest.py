@@ -19,6 +19,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import guard
+from deploy import speedups
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class RestInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("custom_webhook_RestInput", __name__)
+        speedups.freeze_after_start(webhook)
         pending = guard.PendingMessages()
 
         @webhook.route("/", methods=["GET"])

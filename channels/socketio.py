@@ -26,6 +26,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from channels import guard
+from deploy import speedups
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class SocketIOInput(RasaSocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.cors_allowed_origins)
         webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+        speedups.freeze_after_start(webhook)
         self.sio = sio
         # The session each connected socket asked for (socket id -> session id).
         sessions: Dict[Text, Text] = {}

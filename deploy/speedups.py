@@ -21,12 +21,22 @@
    predicts, so the graph is looked up once and then called directly, with the
    same conversion and the same compatibility check of each input; anything
    unusual goes the usual way.
+5. Python's cycle collector walks every live object in a full collection: with
+   the models loaded that is some 840,000 objects and 200-450 ms, every couple
+   of hundred messages, stalling every conversation in progress. Once the
+   server has started, the objects alive then (the models, mostly) are moved
+   out of its way (`gc.freeze`); they live as long as the process anyway.
 """
 from __future__ import annotations
 
+import gc
+import logging
 from typing import Any, Dict, Text
 
+logger = logging.getLogger(__name__)
+
 _installed = False
+_frozen = False
 
 
 def install() -> None:
@@ -135,7 +145,8 @@ def _call_prediction_graphs_directly() -> None:
         _, graph, specs = graphs[id(step)]
         if len(batch_in) != len(specs):
             return original(self, batch_in)
-        tensors = [tf.convert_to_tensor(value, dtype_hint=spec.dtype) for value, spec in zip(batch_in, specs, strict=True)]
+        tensors = [tf.convert_to_tensor(value, dtype_hint=spec.dtype)
+                   for value, spec in zip(batch_in, specs, strict=True)]
         if not all(spec.is_compatible_with(tensor) for spec, tensor in zip(specs, tensors, strict=True)):
             return original(self, batch_in)  # which raises TensorFlow's own error
         self._training = False
@@ -145,3 +156,28 @@ def _call_prediction_graphs_directly() -> None:
         return outputs
 
     RasaModel._rasa_predict = _rasa_predict
+
+
+def freeze_after_start(blueprint: Any) -> None:
+    """Runs `freeze_loaded_objects` once the server has started.
+
+    Rasa loads the model before the server starts, so by then the models exist.
+    The project's channels register this on their blueprints."""
+
+    @blueprint.listener("after_server_start")
+    async def freeze(_app: Any, _loop: Any) -> None:
+        freeze_loaded_objects()
+
+
+def freeze_loaded_objects() -> int:
+    """Collects garbage once, then exempts every object alive now from later
+    collections. Returns how many were frozen (0 when it already ran)."""
+    global _frozen
+    if _frozen:
+        return 0
+    gc.collect()
+    gc.freeze()
+    _frozen = True
+    count = gc.get_freeze_count()
+    logger.info("Moved %d objects loaded at start-up out of the garbage collector's way", count)
+    return count

@@ -115,3 +115,20 @@ def test_predictions_are_the_same_when_the_graph_is_called_directly(model_path):
     model, batch_in = inputs["TED"][0]
     with pytest.raises(ValueError, match="incompatible with input_signature"):
         fast(model, tuple(np.zeros((1, 1, 1), dtype=np.int64) for _ in batch_in))
+
+
+def test_the_server_moves_its_loaded_models_out_of_the_collectors_way(servers):
+    import gc
+    import re
+
+    from conftest import say
+
+    assert say(servers, "collector", "hello")
+    moved = re.search(r"Moved (\d+) objects loaded at start-up", servers["logs"]["rasa"].read_text())
+    assert moved and int(moved.group(1)) > 100_000  # the models: hundreds of thousands of objects
+    before = gc.get_freeze_count()
+    try:
+        assert speedups.freeze_loaded_objects() > before and gc.get_freeze_count() > before
+        assert speedups.freeze_loaded_objects() == 0  # once per process
+    finally:
+        gc.unfreeze()  # the test process goes on collecting as before
