@@ -29,9 +29,8 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 import requests
-import yaml
 
-from deploy.config import build_config
+from deploy.config import render
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -208,11 +207,7 @@ class Cluster:
         return env
 
     def _render(self, name: str, env: dict) -> Path:
-        config, notes = build_config(yaml.safe_load((ROOT / name).read_text()), env)
-        path = self.root / f"runtime-{name}"
-        path.write_text(yaml.safe_dump(config, sort_keys=False))
-        path.chmod(0o600)  # holds the database password
-        return path
+        return render(ROOT / name, env, self.root / f"runtime-{name}")  # holds the database password
 
     def start_actions(self) -> None:
         self._start("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",

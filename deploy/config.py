@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 import yaml
 
@@ -55,13 +56,29 @@ def build_config(template: Optional[Dict[str, Any]],
     return config, notes
 
 
+def load_config(template: Union[str, Path], environ: Mapping[str, str]) -> Tuple[Dict[str, Any], List[str]]:
+    """`build_config` of a template file."""
+    with open(template, encoding="utf-8") as f:
+        return build_config(yaml.safe_load(f), environ)
+
+
+def render(template: Union[str, Path], environ: Mapping[str, str], out: Path,
+           leave_out: Iterable[str] = ()) -> Path:
+    """Writes the filled template (without the `leave_out` sections) to `out`,
+    readable by its owner only: it may hold passwords."""
+    config, _ = load_config(template, environ)
+    for section in leave_out:
+        config.pop(section, None)
+    out.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    out.chmod(0o600)
+    return out
+
+
 def main(argv: List[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m deploy.config credentials.yml|endpoints.yml", file=sys.stderr)
         return 2
-    with open(argv[0], encoding="utf-8") as f:
-        template = yaml.safe_load(f)
-    config, notes = build_config(template, os.environ)
+    config, notes = load_config(argv[0], os.environ)
     for note in notes:
         print(note, file=sys.stderr)
     yaml.safe_dump(config, sys.stdout, sort_keys=False)

@@ -14,16 +14,14 @@ import sys
 import time
 from typing import List
 
-import yaml
 
-from deploy.config import build_config
+from deploy.config import load_config
 
 
 def open_store(endpoints_path: str):
     from deploy.tracker_store import PrivateSQLTrackerStore
 
-    with open(endpoints_path, encoding="utf-8") as f:
-        endpoints, _ = build_config(yaml.safe_load(f), os.environ)
+    endpoints, _ = load_config(endpoints_path, os.environ)
     settings = dict(endpoints.get("tracker_store") or {})
     kind = settings.pop("type", None)
     if kind != "deploy.tracker_store.PrivateSQLTrackerStore":

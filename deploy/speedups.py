@@ -21,7 +21,11 @@
    predicts, so the graph is looked up once and then called directly, with the
    same conversion and the same compatibility check of each input; anything
    unusual goes the usual way.
-5. Python's cycle collector walks every live object in a full collection: with
+5. Each prediction step runs the rule, memoization and TED policies, and each
+   replays the whole conversation to list its dialogue states (the same list
+   for the same settings). The list is kept with the conversation until its
+   next event, keyed by those settings; every caller gets its own copy.
+6. Python's cycle collector walks every live object in a full collection: with
    the models loaded that is some 840,000 objects and 200-450 ms, every couple
    of hundred messages, stalling every conversation in progress. Once the
    server has started, the objects alive then (the models, mostly) are moved
@@ -67,6 +71,7 @@ def install() -> None:
     _cache_event_classes()
     _cache_minimal_schemas()
     _call_prediction_graphs_directly()
+    _cache_past_states()
     _installed = True
 
 
@@ -181,3 +186,41 @@ def freeze_loaded_objects() -> int:
     count = gc.get_freeze_count()
     logger.info("Moved %d objects loaded at start-up out of the garbage collector's way", count)
     return count
+
+
+def _cache_past_states() -> None:
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    original = _ORIGINAL_PAST_STATES["past_states"] = DialogueStateTracker.past_states
+
+    def past_states(self: DialogueStateTracker, domain: Any, omit_unset_slots: bool = False,
+                    ignore_rule_only_turns: bool = False, rule_only_data: Any = None) -> Any:
+        events = self.events
+        # Rasa only ever appends events: their number and the last one mark the state.
+        mark = (len(events), id(events[-1]) if events else None, id(domain))
+        cached = self.__dict__.get("_past_states")
+        if cached is None or cached[0] != mark:
+            cached = self.__dict__["_past_states"] = (mark, {})
+        key = (omit_unset_slots, ignore_rule_only_turns, _frozen_settings(rule_only_data))
+        if key not in cached[1]:
+            cached[1][key] = original(self, domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+        # A state is {part: {feature: str or tuple}}; featurizers edit parts in place.
+        return [{part: dict(features) for part, features in state.items()} for state in cached[1][key]]
+
+    DialogueStateTracker.past_states = past_states
+
+
+_ORIGINAL_PAST_STATES: Dict[Text, Any] = {}
+
+
+def uncached_past_states(tracker: Any, domain: Any, *args: Any, **kwargs: Any) -> Any:
+    """Rasa's own replay (for the tests, which compare)."""
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    return _ORIGINAL_PAST_STATES.get("past_states", DialogueStateTracker.past_states)(tracker, domain, *args, **kwargs)
+
+
+def _frozen_settings(rule_only_data: Any) -> Any:
+    if not rule_only_data:
+        return None
+    return tuple(sorted((name, tuple(values)) for name, values in rule_only_data.items()))

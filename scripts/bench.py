@@ -28,13 +28,12 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 import requests
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from deploy.cluster import free_port, wait_until  # noqa: E402
-from deploy.config import build_config  # noqa: E402
+from deploy.config import render  # noqa: E402
 
 BIN = Path(sys.executable).parent
 OUR_MODEL = ROOT / "models" / "bfs-assistant.tar.gz"
@@ -76,13 +75,10 @@ class Server:
         if with_actions:
             action_port = free_port()
             env.update(ACTION_PORT=str(action_port), TRACKER_DB=str(logs / f"{name}-tracker.db"))
-            endpoints, credentials = logs / f"{name}-endpoints.yml", logs / f"{name}-credentials.yml"
-            config = build_config(yaml.safe_load((ROOT / "endpoints.yml").read_text()), env)[0]
-            if in_memory:  # to see what keeping conversations in SQLite costs
-                config.pop("tracker_store")
-            endpoints.write_text(yaml.safe_dump(config))
-            credentials.write_text(yaml.safe_dump(build_config(
-                yaml.safe_load((ROOT / "credentials.yml").read_text()), env)[0]))
+            # --in-memory: to see what keeping conversations in SQLite costs
+            endpoints = render(ROOT / "endpoints.yml", env, logs / f"{name}-endpoints.yml",
+                               leave_out=["tracker_store"] if in_memory else [])
+            credentials = render(ROOT / "credentials.yml", env, logs / f"{name}-credentials.yml")
             command += ["--endpoints", str(endpoints), "--credentials", str(credentials)]
             self.actions = self._popen([str(BIN / "rasa"), "run", "actions", "--actions", "actions",
                                         "--port", str(action_port)], env, "actions")

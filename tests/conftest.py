@@ -5,7 +5,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,8 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
+
+from deploy.cluster import free_port, wait_until  # noqa: E402,F401 (free_port: for the tests)
 
 
 def load_yaml(path: Path):
@@ -63,28 +64,14 @@ def test_examples():
 # --- The real servers, started as `make run` starts them (shared by the end-to-end tests).
 
 BIN = Path(sys.executable).parent
-START_TIMEOUT = 240
 API_TOKEN = "test-token-not-secret"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(1)
-    pytest.fail(f"{url} not up after {START_TIMEOUT}s:\n{log.read_text()[-3000:]}")
+    try:
+        wait_until(lambda: requests.get(url, timeout=2).ok, url, proc, log)
+    except RuntimeError as problem:  # the server stopped or never answered: its log says why
+        pytest.fail(str(problem))
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -118,7 +105,7 @@ def slack_api():
 
 @pytest.fixture(scope="session")
 def servers(model_path, tmp_path_factory, telegram_api, slack_api):
-    from deploy.config import build_config
+    from deploy.config import render
     from fake_apis import (SLACK_SIGNING_SECRET, SLACK_TOKEN, TELEGRAM_BOT_NAME, TELEGRAM_SECRET_TOKEN,
                            TELEGRAM_TOKEN)
 
@@ -132,11 +119,8 @@ def servers(model_path, tmp_path_factory, telegram_api, slack_api):
                SLACK_API_BASE_URL=slack_api.url + "/api/",
                WEB_ORIGINS=f"http://127.0.0.1:{web_port}",
                ACTION_PORT=str(action_port), TRACKER_DB=str(tmp / "tracker.db"))
-    endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(yaml.safe_dump(build_config(load_yaml(ROOT / "endpoints.yml"), env)[0]))
-    credentials_path = tmp / "credentials.yml"
-    credentials, _ = build_config(load_yaml(ROOT / "credentials.yml"), env)
-    credentials_path.write_text(yaml.safe_dump(credentials))
+    endpoints = render(ROOT / "endpoints.yml", env, tmp / "endpoints.yml")
+    credentials_path = render(ROOT / "credentials.yml", env, tmp / "credentials.yml")
     logs = {name: tmp / f"{name}.log" for name in ("actions", "rasa", "web")}
     procs = [
         subprocess.Popen(
@@ -175,18 +159,27 @@ def servers(model_path, tmp_path_factory, telegram_api, slack_api):
                 proc.kill()
 
 
-def say(servers, sender: str, message: str) -> list[dict]:
-    response = requests.post(servers["rest"], json={"sender": sender, "message": message}, timeout=60)
+def post_message(webhook: str, sender: str, message: str, timeout: float = 60) -> list[dict]:
+    """One message through a REST webhook; the replies."""
+    response = requests.post(webhook, json={"sender": sender, "message": message}, timeout=timeout)
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def say(servers, sender: str, message: str) -> list[dict]:
+    return post_message(servers["rest"], sender, message)
 
 
 def texts(replies: list[dict]) -> str:
     return "\n".join(r.get("text", "") for r in replies)
 
 
-def tracker(servers, sender: str) -> dict:
-    response = requests.get(f"{servers['api']}/conversations/{sender}/tracker",
-                            params={"token": API_TOKEN}, timeout=30)
+def fetch_tracker(api: str, sender: str, token: str = API_TOKEN) -> dict:
+    """A conversation's tracker from a Rasa server's HTTP API."""
+    response = requests.get(f"{api}/conversations/{sender}/tracker", params={"token": token}, timeout=30)
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def tracker(servers, sender: str) -> dict:
+    return fetch_tracker(servers["api"], sender)

@@ -16,7 +16,7 @@ import pytest
 import requests
 import yaml
 
-from conftest import ROOT, free_port
+from conftest import ROOT, fetch_tracker, free_port, post_message, texts
 
 TOKEN = "cluster-test-token-not-secret"
 VIGNETTES = yaml.safe_load((ROOT / "tests" / "vignettes.yml").read_text(encoding="utf-8"))
@@ -45,15 +45,11 @@ def cluster(model_path):
 
 
 def say(url: str, sender: str, message: str) -> str:
-    response = requests.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=120)
-    assert response.status_code == 200, response.text
-    return "\n".join(r.get("text", "") for r in response.json())
+    return texts(post_message(f"{url}/webhooks/rest/webhook", sender, message, timeout=120))
 
 
 def tracker(url: str, sender: str) -> dict:
-    response = requests.get(f"{url}/conversations/{sender}/tracker", params={"token": TOKEN}, timeout=30)
-    assert response.status_code == 200, response.text
-    return response.json()
+    return fetch_tracker(url, sender, TOKEN)
 
 
 def user_texts(events: list) -> list:

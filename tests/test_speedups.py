@@ -69,11 +69,11 @@ def test_the_graph_is_cut_to_its_targets_as_before(model_path, tmp_path):
     assert pruned.minimal_graph_schema(policies) != schema.minimal_graph_schema(policies)
 
 
-def test_predictions_are_the_same_when_the_graph_is_called_directly(model_path):
-    """DIET, the ResponseSelector and TED on real inputs from a conversation."""
+@pytest.fixture(scope="module")
+def conversation(model_path):
+    """A conversation with the trained model, and the inputs each neural model got."""
     import asyncio
 
-    import numpy as np
     from rasa.core.agent import Agent
     from rasa.utils.tensorflow.models import RasaModel
 
@@ -92,10 +92,21 @@ def test_predictions_are_the_same_when_the_graph_is_called_directly(model_path):
         async def talk():
             for text in ("hello", "can coffee cause twitching?", "my calf twitches", "no", "what is bfs?"):
                 await agent.handle_text(text, sender_id="speedups")
+            return await agent.tracker_store.retrieve("speedups")
 
-        asyncio.run(talk())
+        tracker = asyncio.run(talk())
     finally:
         RasaModel._rasa_predict = fast
+    return agent, tracker, inputs
+
+
+def test_predictions_are_the_same_when_the_graph_is_called_directly(conversation):
+    """DIET, the ResponseSelector and TED on real inputs from a conversation."""
+    import numpy as np
+    from rasa.utils.tensorflow.models import RasaModel
+
+    fast = RasaModel._rasa_predict
+    _, _, inputs = conversation
     assert {"DIET", "DIET2BOW", "TED"} <= set(inputs)  # DIET2BOW: the ResponseSelector's model
 
     def same(a, b):
@@ -132,3 +143,28 @@ def test_the_server_moves_its_loaded_models_out_of_the_collectors_way(servers):
         assert speedups.freeze_loaded_objects() == 0  # once per process
     finally:
         gc.unfreeze()  # the test process goes on collecting as before
+
+
+def test_dialogue_states_are_the_same_when_kept_with_the_conversation(conversation):
+    from rasa.shared.core.events import ActionExecuted, SlotSet
+
+    agent, tracker, _ = conversation
+    domain = agent.domain
+    assert tracker.past_states.__name__ == "past_states" and len(tracker.events) > 20
+    settings = [dict(), dict(omit_unset_slots=True), dict(ignore_rule_only_turns=True),
+                dict(ignore_rule_only_turns=True, rule_only_data={"slots": ["requested_slot"], "loops": []})]
+    for _ in range(2):  # the second round comes from the cache
+        for kwargs in settings:
+            assert tracker.past_states(domain, **kwargs) == speedups.uncached_past_states(tracker, domain, **kwargs)
+    # Callers get copies: a featurizer editing its states changes nothing for the next one.
+    edited = tracker.past_states(domain)
+    edited[-1].clear()
+    edited[-2]["prev_action"] = {"action_name": "edited"}
+    assert tracker.past_states(domain) == speedups.uncached_past_states(tracker, domain)
+    # A new event is seen at once.
+    before = tracker.past_states(domain)
+    for event in (SlotSet("triage_level", "routine"), ActionExecuted("utter_greet")):
+        tracker.update(event)
+        for kwargs in settings:
+            assert tracker.past_states(domain, **kwargs) == speedups.uncached_past_states(tracker, domain, **kwargs)
+    assert tracker.past_states(domain) != before
