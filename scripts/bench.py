@@ -122,6 +122,7 @@ class Load:
         ordered = sorted(self.latencies)
         return {"messages": len(ordered), "errors": self.errors, "no_reply": self.silent,
                 "p50_ms": round(1000 * statistics.median(ordered), 1),
+                "mean_ms": round(1000 * statistics.fmean(ordered), 1),
                 "p95_ms": round(1000 * ordered[int(0.95 * (len(ordered) - 1))], 1),
                 "msg_per_s": round(len(ordered) / self.wall, 2),
                 "p50_ms_by_message": {m: round(1000 * statistics.median(v), 1) for m, v in self.by_message.items()}}
@@ -193,7 +194,7 @@ def report(ours: Dict, base: Dict) -> str:
 
     for senders in (1, 10):
         key = f"{senders}_senders"
-        for metric, unit in (("p50_ms", " ms"), ("p95_ms", " ms"), ("msg_per_s", "")):
+        for metric, unit in (("p50_ms", " ms"), ("p95_ms", " ms"), ("mean_ms", " ms"), ("msg_per_s", "")):
             row(f"{metric} ({senders} sender{'s' if senders > 1 else ''})", ours[key][metric], base[key][metric], unit)
     row("Rasa server RSS", ours["rss_mb"], base["rss_mb"], " MB")
     row("Rasa server peak RSS", ours["peak_rss_mb"], base["peak_rss_mb"], " MB")

@@ -137,3 +137,32 @@ def test_socket_origins_are_parsed_and_required():
     for missing in ({}, {"cors_allowed_origins": ""}, {"cors_allowed_origins": " , "}):
         with pytest.raises(ValueError, match="cors_allowed_origins"):
             SocketIOInput.from_credentials(missing)
+
+
+def test_the_benchmark_summarises_latencies_and_judges_the_targets():
+    """scripts/bench.py's arithmetic, on latencies made up for the test (the
+    benchmark itself runs with `make bench`, not in the test suite)."""
+    from bench import Load, report, targets
+
+    def load(latencies_ms):
+        measured = Load()
+        for index, ms in enumerate(latencies_ms):
+            measured.latencies.append(ms / 1000)
+            measured.by_message.setdefault(f"message {index % 2}", []).append(ms / 1000)
+        measured.wall = sum(latencies_ms) / 1000
+        return measured.summary()
+
+    def server(scale):
+        return {"1_senders": load([10 * scale] * 19 + [40 * scale]),
+                "10_senders": load([100 * scale] * 10 + [300 * scale] * 10),
+                "rss_mb": 1000, "peak_rss_mb": 1000 + 200 * scale, "ready_s": 20 * scale}
+
+    base = server(1)
+    assert base["1_senders"]["p50_ms"] == 10 and base["1_senders"]["p95_ms"] == 10
+    assert base["1_senders"]["mean_ms"] == 11.5 and base["10_senders"]["p50_ms"] == 200
+    assert base["1_senders"]["msg_per_s"] == round(20 / 0.23, 2)
+    assert "1.20x" in report(server(1.2), base) and "mean_ms (10 senders)" in report(server(1.2), base)
+    verdicts = targets(server(1.2), base)
+    assert all(line.startswith("met ") for line in verdicts), verdicts
+    verdicts = targets(server(1.6), base)  # 1.6x slower, 1320 MB, ready in 32 s
+    assert [line.split()[0] for line in verdicts] == ["MISSED"] * 4 + ["met", "MISSED", "met"], verdicts
