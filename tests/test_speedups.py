@@ -70,11 +70,13 @@ def test_the_graph_is_cut_to_its_targets_as_before(model_path, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def conversation(model_path):
-    """A conversation with the trained model, and the inputs each neural model got."""
+def conversation(model_path, servers):
+    """A conversation with the trained model (in this process, with the test
+    servers' action server), and the inputs each neural model got."""
     import asyncio
 
     from rasa.core.agent import Agent
+    from rasa.core.utils import read_endpoints_from_path
     from rasa.utils.tensorflow.models import RasaModel
 
     speedups.install()
@@ -87,7 +89,7 @@ def conversation(model_path):
 
     RasaModel._rasa_predict = capture
     try:
-        agent = Agent.load(str(model_path))
+        agent = Agent.load(str(model_path), action_endpoint=read_endpoints_from_path(servers["endpoints"]).action)
 
         async def talk():
             for text in ("hello", "can coffee cause twitching?", "my calf twitches", "no", "what is bfs?"):
@@ -168,3 +170,86 @@ def test_dialogue_states_are_the_same_when_kept_with_the_conversation(conversati
         for kwargs in settings:
             assert tracker.past_states(domain, **kwargs) == speedups.uncached_past_states(tracker, domain, **kwargs)
     assert tracker.past_states(domain) != before
+
+
+def test_a_certain_rule_decides_exactly_as_all_policies_would(conversation):
+    """Every prediction step of varied conversations, both ways."""
+    import asyncio
+
+    from rasa.core.processor import MessageProcessor
+
+    agent, _, _ = conversation
+    processor = agent.processor
+    assert speedups.rule_shortcut(processor) is not None  # our policies qualify
+    shortcut = MessageProcessor._predict_next_with_tracker
+    steps = []
+
+    def both(self, tracker):
+        if tracker.followup_action:
+            return shortcut(self, tracker)
+        expected = speedups.all_policies_predict(self, tracker)
+        got = shortcut(self, tracker)
+        steps.append((tracker.latest_action_name, got, expected))
+        return got
+
+    conversations = {
+        "check": ["hi", "my left calf has twitched for 3 weeks", "no", "what is bfs?", "no, none of these",
+                  "gradually over a few weeks", "coffee makes it worse", "none", "no", "thanks"],
+        "leave": ["my eyelid keeps twitching", "stop", "asdf qwerty zxcv", "can stress cause twitching?", "bye"],
+        "urgent": ["my arm twitches", "my arm is getting weaker and I can't lift it", "I can't breathe"],
+        "forget": ["how is BFS different from ALS?", "forget me", "no", "please delete my data", "yes"],
+    }
+    MessageProcessor._predict_next_with_tracker = both
+    try:
+        async def talk():
+            for sender, texts in conversations.items():
+                for text in texts:
+                    await agent.handle_text(text, sender_id=f"rules-{sender}")
+
+        asyncio.run(talk())
+    finally:
+        MessageProcessor._predict_next_with_tracker = shortcut
+    for latest_action, got, expected in steps:
+        assert got == expected, (latest_action, got, expected)
+        assert got.action_metadata == expected.action_metadata
+    assert len(steps) > 40
+    # Here rules and forms decide every step. Where no rule does (an intent no
+    # rule knows), the rule policy's fallback is not certain: every policy runs.
+    from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    unknown = DialogueStateTracker.from_events("rules-unknown", [
+        ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+        UserUttered("?", {"name": "no_such_intent", "confidence": 1.0})], agent.domain.slots)
+    expected = speedups.all_policies_predict(processor, unknown)
+    assert expected.max_confidence < 1.0 and shortcut(processor, unknown) == expected
+
+
+def test_rules_decide_alone_only_with_policies_that_cannot_overrule_them():
+    from types import SimpleNamespace
+
+    from rasa.core.policies.ensemble import DefaultPolicyPredictionEnsemble
+    from rasa.core.policies.memoization import MemoizationPolicy
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.core.policies.ted_policy import TEDPolicy
+    from rasa.core.policies.unexpected_intent_policy import UnexpecTEDIntentPolicy
+
+    def policy(cls, priority, **attributes):
+        made = object.__new__(cls)  # only the type and the attributes read matter here
+        made.priority = priority
+        made.__dict__.update(attributes)
+        return made
+
+    def shortcut(**policies):
+        nodes = {name: SimpleNamespace(_component=c) for name, c in policies.items()}
+        nodes["ensemble"] = SimpleNamespace(_component=object.__new__(DefaultPolicyPredictionEnsemble))
+        return speedups._find_rule_shortcut(SimpleNamespace(_instantiated_nodes=nodes), "ensemble")
+
+    rule, memo = policy(RulePolicy, 6), policy(MemoizationPolicy, 3)
+    ted = policy(TEDPolicy, 1, fake_features={"intent": []})
+    assert shortcut(rules=rule, memo=memo, ted=ted)[0] == "rules"
+    assert shortcut(rules=rule, memo=memo, ted=ted, unlikely=policy(UnexpecTEDIntentPolicy, 2)) is None
+    assert shortcut(rules=rule, ted=policy(TEDPolicy, 1, fake_features={"text": []})) is None  # end-to-end
+    assert shortcut(rules=rule, memo=policy(MemoizationPolicy, 7)) is None  # would win a tie
+    assert shortcut(rules=rule, other_rules=policy(RulePolicy, 6)) is None
+    assert shortcut(memo=memo, ted=ted) is None
