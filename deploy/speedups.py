@@ -49,6 +49,8 @@ logger = logging.getLogger(__name__)
 
 _installed = False
 _frozen = False
+# Rasa's own functions, before `install` replaced them (the tests compare).
+_ORIGINALS: Dict[Text, Any] = {}
 
 
 def install() -> None:
@@ -105,16 +107,13 @@ def uncached_minimal_graph_schema(schema: Any, targets: Any = None) -> Any:
     """Rasa's own walk (for the tests, which compare)."""
     from rasa.engine.graph import GraphSchema
 
-    return _ORIGINAL_MINIMAL_SCHEMA.get("walk", GraphSchema.minimal_graph_schema)(schema, targets)
-
-
-_ORIGINAL_MINIMAL_SCHEMA: Dict[Text, Any] = {}
+    return _ORIGINALS.get("minimal_graph_schema", GraphSchema.minimal_graph_schema)(schema, targets)
 
 
 def _cache_minimal_schemas() -> None:
     from rasa.engine.graph import GraphSchema
 
-    original = _ORIGINAL_MINIMAL_SCHEMA["walk"] = GraphSchema.minimal_graph_schema
+    original = _ORIGINALS["minimal_graph_schema"] = GraphSchema.minimal_graph_schema
 
     def minimal_graph_schema(self: GraphSchema, targets: Any = None) -> GraphSchema:
         # The key holds everything the walk reads: the targets, and each node
@@ -131,21 +130,18 @@ def _cache_minimal_schemas() -> None:
     GraphSchema.minimal_graph_schema = minimal_graph_schema
 
 
-_ORIGINAL_PREDICT: Dict[Text, Any] = {}
-
-
 def all_policies_predict(processor: Any, tracker: Any) -> Any:
     """Rasa's own prediction step, every policy run (for the tests, which compare)."""
     from rasa.core.processor import MessageProcessor
 
-    return _ORIGINAL_PREDICT.get("predict_next", MessageProcessor._predict_next_with_tracker)(processor, tracker)
+    return _ORIGINALS.get("predict_next", MessageProcessor._predict_next_with_tracker)(processor, tracker)
 
 
 def uncached_rasa_predict(model: Any, batch_in: Any) -> Any:
     """Rasa's own prediction call (for the tests, which compare)."""
     from rasa.utils.tensorflow.models import RasaModel
 
-    return _ORIGINAL_PREDICT.get("predict", RasaModel._rasa_predict)(model, batch_in)
+    return _ORIGINALS.get("predict", RasaModel._rasa_predict)(model, batch_in)
 
 
 def _call_prediction_graphs_directly() -> None:
@@ -154,7 +150,7 @@ def _call_prediction_graphs_directly() -> None:
     from rasa.utils.tensorflow.models import RasaModel
     import tensorflow as tf
 
-    original = _ORIGINAL_PREDICT["predict"] = RasaModel._rasa_predict
+    original = _ORIGINALS["predict"] = RasaModel._rasa_predict
     graphs: Dict[int, Any] = {}  # id of a model's tf.function -> (it, its graph, its input specs)
 
     def _rasa_predict(self: RasaModel, batch_in: Any) -> Dict[Text, Any]:
@@ -207,7 +203,7 @@ def freeze_loaded_objects() -> int:
 def _cache_past_states() -> None:
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    original = _ORIGINAL_PAST_STATES["past_states"] = DialogueStateTracker.past_states
+    original = _ORIGINALS["past_states"] = DialogueStateTracker.past_states
 
     def past_states(self: DialogueStateTracker, domain: Any, omit_unset_slots: bool = False,
                     ignore_rule_only_turns: bool = False, rule_only_data: Any = None) -> Any:
@@ -226,14 +222,11 @@ def _cache_past_states() -> None:
     DialogueStateTracker.past_states = past_states
 
 
-_ORIGINAL_PAST_STATES: Dict[Text, Any] = {}
-
-
 def uncached_past_states(tracker: Any, domain: Any, *args: Any, **kwargs: Any) -> Any:
     """Rasa's own replay (for the tests, which compare)."""
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    return _ORIGINAL_PAST_STATES.get("past_states", DialogueStateTracker.past_states)(tracker, domain, *args, **kwargs)
+    return _ORIGINALS.get("past_states", DialogueStateTracker.past_states)(tracker, domain, *args, **kwargs)
 
 
 def _frozen_settings(rule_only_data: Any) -> Any:
@@ -246,7 +239,7 @@ def _let_certain_rules_decide() -> None:
     from rasa.core.processor import MessageProcessor
     from rasa.engine.constants import PLACEHOLDER_TRACKER
 
-    original = _ORIGINAL_PREDICT["predict_next"] = MessageProcessor._predict_next_with_tracker
+    original = _ORIGINALS["predict_next"] = MessageProcessor._predict_next_with_tracker
 
     def _predict_next_with_tracker(self: MessageProcessor, tracker: Any) -> Any:
         shortcut = rule_shortcut(self)
