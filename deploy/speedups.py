@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import weakref
 from typing import Any, Dict, Text
 
 logger = logging.getLogger(__name__)
@@ -151,15 +152,16 @@ def _call_prediction_graphs_directly() -> None:
     import tensorflow as tf
 
     original = _ORIGINALS["predict"] = RasaModel._rasa_predict
-    graphs: Dict[int, Any] = {}  # id of a model's tf.function -> (it, its graph, its input specs)
+    # A model's tf.function -> (its graph, its input specs); gone with the model.
+    graphs: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()
 
     def _rasa_predict(self: RasaModel, batch_in: Any) -> Dict[Text, Any]:
         step = self._tf_predict_step
         if step is None or self._run_eagerly or not self.prepared_for_prediction:
             return original(self, batch_in)  # the first call builds the function
-        if id(step) not in graphs:
-            graphs[id(step)] = (step, step.get_concrete_function(), tf.nest.flatten(step.input_signature))
-        _, graph, specs = graphs[id(step)]
+        if step not in graphs:
+            graphs[step] = (step.get_concrete_function(), tf.nest.flatten(step.input_signature))
+        graph, specs = graphs[step]
         if len(batch_in) != len(specs):
             return original(self, batch_in)
         tensors = [tf.convert_to_tensor(value, dtype_hint=spec.dtype)
@@ -259,13 +261,9 @@ def rule_shortcut(processor: Any) -> Any:
     """(the rule policy's node, the ensemble) when a certain rule prediction is
     sure to win the ensemble, else None. Worked out once per loaded model."""
     runner = processor.graph_runner
-    cached = _SHORTCUTS.get(id(runner))
-    if cached is None or cached[0] is not runner:
-        cached = _SHORTCUTS[id(runner)] = (runner, _find_rule_shortcut(runner, processor.model_metadata.core_target))
-    return cached[1]
-
-
-_SHORTCUTS: Dict[int, Any] = {}
+    if "_rule_shortcut" not in runner.__dict__:  # kept with the runner, gone with it
+        runner.__dict__["_rule_shortcut"] = _find_rule_shortcut(runner, processor.model_metadata.core_target)
+    return runner.__dict__["_rule_shortcut"]
 
 
 def _find_rule_shortcut(runner: Any, core_target: Any) -> Any:
