@@ -96,8 +96,11 @@ test: train system-packages ## Run the whole test suite (data validation, conver
 	@echo "==> pytest"
 	$(BIN)/python -m pytest
 
-evaluate: train ## NLU report on tests/nlu_test.yml: per-intent scores, confusions, Rasa's reports
+evaluate: train ## NLU reports on the short (tests/nlu_test.yml) and the long, mixed (tests/nlu_long_test.yml) held-out sets
+	@echo "==> Short messages (tests/nlu_test.yml)"
 	$(BIN)/python scripts/evaluate_nlu.py --model $(MODEL) --data tests/nlu_test.yml --report $(RESULTS)/nlu/labels.json
+	@echo "==> Long and mixed messages (tests/nlu_long_test.yml)"
+	$(BIN)/python scripts/evaluate_nlu.py --model $(MODEL) --data tests/nlu_long_test.yml --report $(RESULTS)/nlu/labels_long.json
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu_test.yml --out $(RESULTS)/nlu
 	@echo "==> Reports and the confusion matrix image are in $(RESULTS)/nlu/"
 

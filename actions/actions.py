@@ -7,11 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.settings import load_settings
-
-# Read once at start-up so a bad setting stops the action server with a clear
-# message instead of failing in the middle of a conversation.
-SETTINGS = load_settings()
+from actions.other_parts import SETTINGS, answer_other_parts
 
 
 class ActionOfferConsultation(Action):
@@ -23,6 +19,7 @@ class ActionOfferConsultation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        answer_other_parts(dispatcher, tracker)
         dispatcher.utter_message(response="utter_offer_consultation", booking_url=SETTINGS.booking_url)
         return []
 

@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clinical.extractor import Findings, extract
 from actions.clinical.interview import EXAMPLES, MAX_UNCLEAR, QUESTIONS, UNKNOWN, describes_symptoms, take_turn
 from actions.clinical.triage import triage
+from actions.other_parts import answer_other_parts, faq_topic
 
 FINDINGS_SLOT = "clinical_findings"
 SKIPPED = "skipped (emergency)"
@@ -24,11 +25,14 @@ SKIPPED = "skipped (emergency)"
 extract("warm up")
 
 
-def start_check(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    """Introduces the check and clears the last one, so its questions are asked again.
+def start_check(dispatcher: CollectingDispatcher, tracker: Tracker, answer_parts: bool = True) -> List[EventType]:
+    """Answers the other parts of the message ("hi! ... is it ALS?"), introduces
+    the check and clears the last one, so its questions are asked again.
 
     Only slots that hold something are cleared: every event stays in the
     conversation, and each later prediction walks through all of them."""
+    if answer_parts:
+        answer_other_parts(dispatcher, tracker, before_check=True)
     dispatcher.utter_message(response="utter_symptom_check_intro")
     cleared = {**{slot: None for slot in QUESTIONS}, FINDINGS_SLOT: None, "unclear_answers": 0,
                "triage_level": None, "requested_slot": None}
@@ -46,21 +50,39 @@ class ActionStartSymptomCheck(Action):
         return start_check(dispatcher, tracker)
 
 
-class ActionFollowUpFaq(Action):
-    """After an FAQ answer, starts the check if the message also described symptoms.
+def described_symptoms(tracker: Tracker) -> bool:
+    """Whether the latest message described symptoms (read once, by the NLU pipeline)."""
+    clinical = (tracker.latest_message or {}).get("clinical")
+    if clinical is not None:
+        return bool(clinical.get("describes_symptoms"))
+    return describes_symptoms((tracker.latest_message or {}).get("text", ""))
 
-    "my calf twitches after every gym session" gets the exercise answer and then
-    the questions, so nobody who described their symptoms leaves untriaged.
+
+class ActionAnswerQuestion(Action):
+    """Answers an FAQ question and the message's other parts; starts the check
+    if the message also described symptoms.
+
+    "thanks! also, can alcohol make it worse?" gets "You're welcome" and the
+    alcohol answer; "my calf twitches after every gym session" (classified as a
+    question) gets the exercise answer and then the questions, so nobody who
+    described their symptoms leaves untriaged. Inside a form only the answers
+    are given and the form asks its question again.
     """
 
     def name(self) -> Text:
-        return "action_follow_up_faq"
+        return "action_answer_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        if tracker.active_loop.get("name") or not describes_symptoms((tracker.latest_message or {}).get("text", "")):
+        answer_other_parts(dispatcher, tracker)
+        topic = faq_topic(tracker)
+        if topic:
+            dispatcher.utter_message(response=f"utter_{topic}")
+        else:
+            dispatcher.utter_message(response="utter_rephrase")
+        if tracker.active_loop.get("name") or not described_symptoms(tracker):
             return []
-        return start_check(dispatcher, tracker) + [FollowupAction("symptom_check_form")]
+        return start_check(dispatcher, tracker, answer_parts=False) + [FollowupAction("symptom_check_form")]
 
 
 class ValidateSymptomCheckForm(Action):

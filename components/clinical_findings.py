@@ -1,11 +1,14 @@
 """Rasa glue for the clinical finding extractor.
 
-Adds every finding of a message as an entity (`finding`, with role `absent` for
-denied ones, plus `age` and `duration_days`), and makes emergencies
-deterministic: when the findings of a message reach the emergency level of the
-triage policy, the intent becomes `report_emergency` whatever the classifier
-said, so the emergency rule fires in any state, a form included. The classifier
-can still add emergencies the lexicon misses; it can never remove one.
+Every message is screened by the clinical core, whatever its intent. This
+component adds each finding as an entity (`finding`, with role `absent` for
+denied ones, plus `age` and `duration_days`) and the whole reading to the parse
+result's `clinical` field: the findings, the triage level they reach on their
+own, and whether the message describes symptoms. `MainIntentSelector`
+(components/message_parts.py) turns that into the intent: an emergency finding
+makes a message `report_emergency` whatever the classifier said, so the
+emergency rule fires in any state, a form included. The classifier can still
+add emergencies the lexicon misses; it can never remove one.
 """
 from __future__ import annotations
 
@@ -15,25 +18,24 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from actions.clinical.extractor import extract_with_mentions
 from actions.clinical.interview import describes_symptoms
 from actions.clinical.triage import triage
+from components.parts import PART_KEY
 from deploy import speedups
 
 # Every Rasa process that loads this project's model imports this module, so
 # the fixes for Rasa's hottest avoidable costs go with it (deploy/speedups.py).
 speedups.install()
 
-EMERGENCY_INTENT = "report_emergency"
-DESCRIBE_INTENT = "describe_symptoms"
-# Intents that say "I don't know what this is": a statement of symptoms among them
-# is a description (FAQ intents keep their answer and start the check afterwards).
-UNSURE_INTENTS = {"out_of_scope", "nlu_fallback"}
 EXTRACTOR = "ClinicalFindingExtractor"
+# The parse result's field with the clinical reading of the message.
+FINDINGS_PROPERTY = "clinical"
+
 
 
 def clinical_entities(text: str):
@@ -75,20 +77,15 @@ class ClinicalFindingExtractor(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            if not text.strip() or text.startswith("/"):
+            if not text.strip() or text.startswith("/") or message.get(PART_KEY) is not None:
                 continue
             findings, entities = clinical_entities(text)
             message.set(ENTITIES, list(message.get(ENTITIES) or []) + entities, add_to_output=True)
-            if triage(findings).level == "emergency":
-                self._set_intent(message, EMERGENCY_INTENT)
-            elif (message.get(INTENT) or {}).get("name") in UNSURE_INTENTS and describes_symptoms(text, findings):
-                self._set_intent(message, DESCRIBE_INTENT)
+            level = triage(findings).level if findings.present else None
+            message.set(FINDINGS_PROPERTY, {
+                "findings": findings.to_dict(),
+                "level": level,
+                "emergency": level == "emergency",
+                "describes_symptoms": describes_symptoms(text, findings),
+            }, add_to_output=True)
         return messages
-
-    @staticmethod
-    def _set_intent(message: Message, name: str) -> None:
-        if (message.get(INTENT) or {}).get("name") == name:
-            return
-        ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != name]
-        message.set(INTENT, {"name": name, "confidence": 1.0}, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [{"name": name, "confidence": 1.0}] + ranking, add_to_output=True)

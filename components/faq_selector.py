@@ -5,6 +5,10 @@ read when the answer is an FAQ (`utter_faq` follows the `faq` intent). On the
 other messages it cost about 1.5 ms of the server's time each (`make bench`,
 py-spy). They now carry an empty selection instead: should `utter_faq` ever be
 predicted after one, Rasa sends nothing rather than an FAQ nobody asked.
+
+A question that is one part of a longer message ("my calf twitches. Is it
+ALS?", components/parts.py) gets its topic too, whatever its intent, so that it
+is answered next to a description that leads the message.
 """
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.tensorflow.constants import RETRIEVAL_INTENT
 
+from components.parts import PART_KEY
+
 # Rasa's training-data check looks for its ResponseSelector class by identity
 # and would warn on every training that the FAQ examples go unused. They don't.
 warnings.filterwarnings("ignore", message="You have defined training data with examples for training a "
@@ -26,13 +32,14 @@ warnings.filterwarnings("ignore", message="You have defined training data with e
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class FaqResponseSelector(ResponseSelector):
-    """Trains exactly as Rasa's ResponseSelector; predicts for `faq` messages only."""
+    """Trains exactly as Rasa's ResponseSelector; predicts for `faq` messages and question parts only."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         asked = self.component_config[RETRIEVAL_INTENT]
         if asked is None:  # a selector for every retrieval intent: nothing to skip
             return super().process(messages)
-        super().process([m for m in messages if (m.get(INTENT) or {}).get(INTENT_NAME_KEY) == asked])
+        super().process([m for m in messages if (m.get(INTENT) or {}).get(INTENT_NAME_KEY) == asked
+                         or getattr(m.get(PART_KEY), "question", False)])
         for message in messages:
             if message.get(RESPONSE_SELECTOR_PROPERTY_NAME) is None:
                 message.set(RESPONSE_SELECTOR_PROPERTY_NAME,

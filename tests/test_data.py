@@ -75,6 +75,28 @@ def test_test_set_is_large_and_unseen(training_examples, test_examples):
     assert set(contract_names("Intents")) - {"faq"} <= labels
 
 
+def word_runs(text: str, n: int = 8) -> set:
+    words = normalise(text).split()
+    return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def test_long_test_set_is_large_long_and_unseen(training_examples, test_examples):
+    """tests/nlu_long_test.yml: messages as people write them on forums, held out."""
+    from evaluate_nlu import load_examples
+
+    long_examples = load_examples(ROOT / "tests" / "nlu_long_test.yml")
+    assert len(long_examples) >= 200
+    # Long or mixed: several sentences, or a long run-on one.
+    short = [t for t, _ in long_examples if len(re.findall(r"[.!?]+(?:\s|$)", t)) < 2 and len(t.split()) < 12]
+    assert len(short) <= 0.2 * len(long_examples), short[:10]
+    seen = {normalise(t) for t, _ in training_examples + test_examples}
+    assert not [t for t, _ in long_examples if normalise(t) in seen]
+    # Not even a run of 8 words in common with a training example.
+    trained_runs = set().union(*(word_runs(t) for t, _ in training_examples))
+    assert not [t for t, _ in long_examples if word_runs(t) & trained_runs]
+    assert sum(label == "describe_symptoms" for _, label in long_examples) >= 60
+
+
 @pytest.mark.parametrize("topic", contract_table("FAQ topics"))
 def test_answer_fits_a_chat_bubble_and_ends_with_its_source(faq_responses, topic):
     text = faq_responses[f"utter_faq/{topic}"][0]["text"]

@@ -104,23 +104,3 @@ def test_result_after_an_emergency_does_not_repeat_the_advice():
                                                                        "triage_level": "emergency"}))
     assert not any("Call your local emergency number" in (m.get("text") or "") for m in messages)
     assert any((m.get("text") or "").startswith("Why: you mentioned") for m in messages)
-
-
-def test_an_faq_that_described_symptoms_starts_the_check():
-    from actions.symptom_check import ActionFollowUpFaq
-
-    t = tracker("my calf twitches after every gym session", "faq")
-    t.active_loop = {}
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(ActionFollowUpFaq().run(dispatcher, t, {}))
-    assert [m["response"] for m in dispatcher.messages] == ["utter_symptom_check_intro"]
-    assert events[-1] == {"event": "followup", "timestamp": None, "name": "symptom_check_form"}
-
-
-def test_an_faq_question_is_just_answered():
-    from actions.symptom_check import ActionFollowUpFaq
-
-    t = tracker("can caffeine cause twitching?", "faq")
-    t.active_loop = {}
-    dispatcher = CollectingDispatcher()
-    assert asyncio.run(ActionFollowUpFaq().run(dispatcher, t, {})) == [] and dispatcher.messages == []

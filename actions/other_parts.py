@@ -1,0 +1,59 @@
+"""Answers to the other parts of a message ("hi! ... is it ALS?").
+
+The NLU pipeline sets the message's intent to its most important part and lists
+the rest in the parse result's `other_parts` (components/message_parts.py). The
+action that answers the main part calls `answer_other_parts` first, so every
+part gets its answer, in the order the person wrote them.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.settings import load_settings
+
+# Before a symptom check, a worried question about the meaning of the symptoms
+# ("is it ALS?", "should I worry?") gets one short, honest answer: what the
+# check is for. A full FAQ answer would come between the person and the check.
+WORRY_TOPICS = {"bfs_vs_als", "is_it_serious", "outlook", "health_anxiety", "symptoms", "diagnosis",
+                "what_is_bfs", "when_to_see_doctor"}
+SIMPLE_REPLIES = {"greet": "utter_greet_briefly", "thank": "utter_you_are_welcome_briefly",
+                  "bot_challenge": "utter_iamabot"}
+# Read once at start-up so a bad setting stops the action server with a clear
+# message instead of failing in the middle of a conversation.
+SETTINGS = load_settings()
+
+
+def other_parts(tracker: Tracker) -> List[Dict[str, Any]]:
+    return list((tracker.latest_message or {}).get("other_parts") or [])
+
+
+def faq_topic(tracker: Tracker) -> Optional[str]:
+    """`faq/<topic>` the FAQ selector chose for the latest message, if any."""
+    selector = (tracker.latest_message or {}).get("response_selector") or {}
+    return ((selector.get("faq") or {}).get("response") or {}).get("intent_response_key")
+
+
+def answer_other_parts(dispatcher: CollectingDispatcher, tracker: Tracker, before_check: bool = False) -> None:
+    """Utters an answer to each other part of the latest message.
+
+    `before_check`: the main part is a description and the symptom check
+    follows, so a worried question gets the short answer about the check.
+    """
+    worry_answered = False
+    for part in other_parts(tracker):
+        intent = str(part.get("intent") or "")
+        base, _, topic = intent.partition("/")
+        if base in SIMPLE_REPLIES:
+            dispatcher.utter_message(response=SIMPLE_REPLIES[base])
+        elif base == "request_doctor":
+            dispatcher.utter_message(response="utter_offer_consultation", booking_url=SETTINGS.booking_url)
+        elif base == "faq" and topic:
+            if before_check and topic in WORRY_TOPICS:
+                if not worry_answered:
+                    dispatcher.utter_message(response="utter_check_answers_worry")
+                    worry_answered = True
+            else:
+                dispatcher.utter_message(response=f"utter_{intent}")

@@ -1,0 +1,125 @@
+"""Splitting a message into the parts a person wrote, and choosing the main one.
+
+Plain Python (no Rasa import), so the rules are tested directly; the Rasa glue
+is components/message_parts.py.
+
+People write several things at once: "hi! my calf has twitched for 3 weeks, is
+it ALS?". The classifier is trained on whole messages, and on a long story its
+best guess is often weak or wrong, while each sentence on its own is the kind
+of message it knows well. So each sentence (and a greeting or thanks that opens
+the message) is classified too, and the contract's order picks the main intent
+(../shared/spec/assistant_contract.md, "Messages with several parts").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional
+
+# Set on a part's Message (by components/message_parts.py): the part itself.
+# Components that read the whole message once (the clinical core) skip parts.
+PART_KEY = "message_part"
+
+# The contract's order: an emergency first, then a described symptom, then
+# anything else, and a greeting or thanks last. Lower is more important.
+PRIORITY = {"report_emergency": 0, "describe_symptoms": 1, "greet": 3, "thank": 3}
+OTHER_PRIORITY = 2
+# Parts answered besides the main intent (anything else is covered by the main
+# answer: a second description joins the check, "bye" after a question is noise).
+ANSWERED_ALONGSIDE = ("greet", "thank", "faq", "request_doctor", "bot_challenge")
+# More parts than this are not classified one by one: a long story is one part
+# per sentence up to here, and the rest stays with the whole message.
+MAX_PARTS = 8
+
+# A greeting or thanks that opens a message, split off the rest:
+# "hi, my calf ...", "Hello there! I ...", "thanks so much - also, ...".
+OPENER = re.compile(
+    r"^\s*((?:hi+|hello+|hey+|hiya|heya|yo|howdy|greetings|good (?:morning|afternoon|evening|day)|"
+    r"morning|evening|hallo|hola|namaste|salam|thanks?(?: you)?(?: (?:so|very) much)?(?: for (?:that|this|the \w+))?|"
+    r"thx|ty|cheers|many thanks|thank u|ok(?:ay)? thanks?)"
+    r"(?:\s+(?:there|all|everyone|guys|doc|doctor|bot))?)"
+    r"\s*(?:[!.,:;\-–—]+|\s(?=(?:i|i'm|im|my|so|quick|also|can|could|is|what|why|how|does|do|am|please)\b))\s*",
+    re.I,
+)
+# Sentence ends: . ! ? (repeated) or a line break, followed by more text.
+SENTENCE_END = re.compile(r"(?<=[.!?])[.!?]*\s+(?=\S)|\s*\n+\s*")
+QUESTION_WORD = re.compile(r"^\s*(what|why|how|can|could|does|do|did|is|are|am|should|will|would|when|which|"
+                           r"who|has|have|any idea|anyone)\b(?!['’]t)", re.I)
+
+
+@dataclass(frozen=True)
+class Part:
+    text: str
+    start: int  # characters into the message
+    question: bool
+
+
+def is_question_sentence(text: str) -> bool:
+    return text.rstrip().endswith("?") or bool(QUESTION_WORD.match(text))
+
+
+def split(text: str) -> List[Part]:
+    """The parts of a message: an opening greeting or thanks, then each sentence.
+
+    A message of one part gives [] (nothing to classify beyond the whole), and
+    so do commands ("/greet") and empty text.
+    """
+    if not text or not text.strip() or text.lstrip().startswith("/"):
+        return []
+    parts: List[Part] = []
+    offset = 0
+    opener = OPENER.match(text)
+    if opener and opener.end() < len(text.rstrip()):
+        parts.append(Part(opener.group(1), opener.start(1), False))
+        offset = opener.end()
+    rest = text[offset:]
+    position = 0
+    for match in list(SENTENCE_END.finditer(rest)) + [None]:
+        end = match.start() if match else len(rest)
+        sentence = rest[position:end].strip()
+        if sentence and re.search(r"\w", sentence):
+            parts.append(Part(sentence, offset + rest.index(sentence, position), is_question_sentence(sentence)))
+        if match:
+            position = match.end()
+    if len(parts) < 2:
+        return []
+    return parts[:MAX_PARTS]
+
+
+def priority(intent: Optional[str]) -> int:
+    return PRIORITY.get((intent or "").split("/")[0], OTHER_PRIORITY)
+
+
+@dataclass
+class Candidate:
+    """A reading of the message: the whole message's intent, a part's, or the clinical core's."""
+
+    intent: str  # "greet", "faq/caffeine", ...
+    confidence: float
+    text: str
+    order: int  # 0 for the whole message and the clinical core, then parts in order
+
+
+def choose_main(candidates: Iterable[Candidate]) -> Optional[Candidate]:
+    """The most important reading in the contract's order; within one rank the
+    whole message's reading comes first, then the earliest part."""
+    found = [c for c in candidates if c.intent and c.intent != "nlu_fallback"]
+    if not found:
+        return None
+    return min(found, key=lambda c: (priority(c.intent), c.order))
+
+
+def other_parts(candidates: Iterable[Candidate], main: Candidate) -> List[Dict[str, object]]:
+    """Parts to answer besides the main intent, once each, in the order written."""
+    seen = {main.intent}
+    out = []
+    for candidate in sorted(candidates, key=lambda c: c.order):
+        base = candidate.intent.split("/")[0]
+        if candidate.order == 0 or candidate.intent in seen or base not in ANSWERED_ALONGSIDE:
+            continue
+        if base == "faq" and candidate.intent == "faq":
+            continue  # no topic picked: nothing to answer with
+        seen.add(candidate.intent)
+        out.append({"intent": candidate.intent, "text": candidate.text,
+                    "confidence": round(candidate.confidence, 4)})
+    return out

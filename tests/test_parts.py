@@ -1,0 +1,153 @@
+"""Messages with several parts: how they are split, which part leads, and what
+is answered besides it (components/parts.py, components/message_parts.py)."""
+from __future__ import annotations
+
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
+from rasa.shared.nlu.training_data.message import Message
+
+from components import parts
+from components.clinical_findings import ClinicalFindingExtractor
+from components.message_parts import MainIntentSelector, MessagePartSplitter
+
+
+def texts(message: str) -> list:
+    return [p.text for p in parts.split(message)]
+
+
+def test_an_opening_greeting_and_each_sentence_are_parts():
+    assert texts("hi, my calf has been twitching for 3 weeks and I'm scared it's ALS. Is it?") == [
+        "hi", "my calf has been twitching for 3 weeks and I'm scared it's ALS.", "Is it?"]
+    assert texts("Hi! Quick question - my eye keeps twitching, why?") == [
+        "Hi", "Quick question - my eye keeps twitching, why?"]
+    assert texts("thanks! also does alcohol make it worse") == ["thanks", "also does alcohol make it worse"]
+    assert texts("hey my legs twitch\nand my arms too") == ["hey", "my legs twitch", "and my arms too"]
+
+
+def test_questions_are_marked():
+    found = parts.split("My thigh twitches. Is it ALS? I'm 32")
+    assert [p.question for p in found] == [False, True, False]
+    assert [p.start for p in found] == [0, 19, 30]
+
+
+def test_a_message_of_one_part_commands_and_empty_text_are_not_split():
+    for text in ["my calf twitches", "hello", "how is BFS different from ALS?", "/greet", "", "   ",
+                 "hi!", "thanks.", "1.5 mg of it. ok"[:6]]:
+        assert parts.split(text) == [], text
+
+
+def test_a_long_story_is_capped():
+    story = " ".join(f"Sentence {i}." for i in range(20))
+    assert len(parts.split(story)) == parts.MAX_PARTS
+
+
+def candidate(intent, order, confidence=0.95, text="x"):
+    return parts.Candidate(intent, confidence, text, order)
+
+
+def test_the_contract_order_chooses_the_main_part():
+    found = [candidate("greet", 0), candidate("greet", 1), candidate("describe_symptoms", 2),
+             candidate("faq/bfs_vs_als", 3)]
+    main = parts.choose_main(found)
+    assert main.intent == "describe_symptoms"
+    assert [p["intent"] for p in parts.other_parts(found, main)] == ["greet", "faq/bfs_vs_als"]
+    emergency = parts.choose_main(found + [candidate("report_emergency", 0)])
+    assert emergency.intent == "report_emergency"
+
+
+def test_within_a_rank_the_whole_message_then_the_earliest_part_leads():
+    found = [candidate("faq/caffeine", 0), candidate("faq/alcohol", 1), candidate("request_doctor", 2)]
+    main = parts.choose_main(found)
+    assert main.intent == "faq/caffeine"
+    assert [p["intent"] for p in parts.other_parts(found, main)] == ["faq/alcohol", "request_doctor"]
+    assert parts.choose_main([candidate("thank", 0), candidate("faq/alcohol", 2)]).intent == "faq/alcohol"
+
+
+def test_a_fallback_is_no_reading_and_unanswerable_parts_are_dropped():
+    assert parts.choose_main([candidate("nlu_fallback", 0)]) is None
+    found = [candidate("nlu_fallback", 0), candidate("goodbye", 1), candidate("faq", 2),
+             candidate("describe_symptoms", 3), candidate("affirm", 4)]
+    main = parts.choose_main(found)
+    assert main.intent == "describe_symptoms"
+    assert parts.other_parts(found, main) == []
+
+
+# --- the two components around a stand-in classifier ----------------------------------------
+
+def fake_classifier(messages, readings):
+    """Sets each message's intent (and FAQ topic) as DIET and the selector would."""
+    for message in messages:
+        name, confidence, topic = readings.get(message.get("text"), ("nlu_fallback", 0.5, None))
+        message.set("intent", {"name": name, "confidence": confidence}, add_to_output=True)
+        message.set("intent_ranking", [{"name": name, "confidence": confidence}], add_to_output=True)
+        if topic:
+            message.set(RESPONSE_SELECTOR_PROPERTY_NAME, {"faq": {"response": {
+                "intent_response_key": topic, "confidence": 0.97}}}, add_to_output=True)
+    return messages
+
+
+def parse(text, readings):
+    batch = MessagePartSplitter().process([Message(data={"text": text})])
+    batch = fake_classifier(batch, readings)
+    batch = ClinicalFindingExtractor().process(batch)
+    out = MainIntentSelector().process(batch)
+    assert len(out) == 1 and out[0].get("text") == text
+    return out[0]
+
+
+def test_the_parts_travel_through_the_pipeline_and_come_out_as_one_message():
+    text = "Hi! Thanks for this. Can alcohol make it worse?"
+    message = parse(text, {text: ("thank", 0.6, None), "Hi": ("greet", 0.99, None),
+                           "Thanks for this.": ("thank", 0.97, None),
+                           "Can alcohol make it worse?": ("faq", 0.96, "faq/alcohol")})
+    assert message.get("intent")["name"] == "faq"
+    assert message.get(RESPONSE_SELECTOR_PROPERTY_NAME)["faq"]["response"]["intent_response_key"] == "faq/alcohol"
+    assert [p["intent"] for p in message.get("other_parts")] == ["greet", "thank"]
+    assert message.get("message_parts") is None  # nothing of the split is left in the parse result
+    assert "message_parts" not in message.as_dict(only_output_properties=True)
+
+
+def test_a_description_with_a_question_leads_with_the_description_and_keeps_the_question():
+    text = "hi, my calf has been twitching for 3 weeks and I'm scared it's ALS. Is it?"
+    message = parse(text, {text: ("nlu_fallback", 0.8, None), "hi": ("greet", 0.99, None),
+                           "Is it?": ("bot_challenge", 0.9, "faq/bfs_vs_als")})
+    assert message.get("intent")["name"] == "describe_symptoms"
+    assert message.get("clinical")["describes_symptoms"] is True
+    assert [p["intent"] for p in message.get("other_parts")] == ["greet", "bot_challenge", "faq/bfs_vs_als"]
+
+
+def test_an_emergency_finding_leads_whatever_the_classifier_said():
+    for intent in ["faq", "describe_symptoms", "greet", "affirm"]:
+        text = "my face is drooping and I can't lift my arm"
+        message = parse(text, {text: (intent, 0.99, None)})
+        assert message.get("intent") == {"name": "report_emergency", "confidence": 1.0}
+        assert message.get("intent_ranking")[0]["name"] == "report_emergency"
+        assert message.get("clinical")["emergency"] is True
+
+
+def test_the_classifier_can_add_an_emergency_but_never_remove_one():
+    assert parse("call an ambulance", {"call an ambulance": ("report_emergency", 0.99, None)}
+                 ).get("intent")["name"] == "report_emergency"
+    text = "no chest pain, no trouble breathing, just a twitchy eyelid"
+    assert parse(text, {text: ("describe_symptoms", 0.99, None)}).get("intent")["name"] == "describe_symptoms"
+
+
+def test_a_symptom_statement_is_a_description_whatever_the_classifier_said():
+    for intent in ["out_of_scope", "nlu_fallback", "greet", "goodbye"]:
+        text = "on atorvastatin and my muscles ache all the time"
+        assert parse(text, {text: (intent, 0.6, None)}).get("intent")["name"] == "describe_symptoms"
+    assert parse("order me a pizza", {"order me a pizza": ("out_of_scope", 0.99, None)}
+                 ).get("intent")["name"] == "out_of_scope"
+    question = "can caffeine cause twitching?"
+    assert parse(question, {question: ("faq", 0.99, "faq/caffeine")}).get("intent")["name"] == "faq"
+
+
+def test_an_unsure_part_does_not_count_and_a_fallback_stays_a_fallback():
+    text = "blah blah. more blah"
+    message = parse(text, {"blah blah.": ("greet", 0.5, None)})
+    assert message.get("intent")["name"] == "nlu_fallback"
+    assert message.get("other_parts") is None
+
+
+def test_button_payloads_are_left_alone():
+    message = parse("/affirm", {"/affirm": ("affirm", 1.0, None)})
+    assert message.get("intent")["name"] == "affirm" and message.get("clinical") is None
