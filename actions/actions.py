@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.other_parts import SETTINGS, answer_other_parts
+from actions.other_parts import SETTINGS, answer_openers, answer_questions
 
 
 class ActionOfferConsultation(Action):
@@ -19,8 +19,9 @@ class ActionOfferConsultation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        answer_other_parts(dispatcher, tracker)
+        answer_openers(dispatcher, tracker)
         dispatcher.utter_message(response="utter_offer_consultation", booking_url=SETTINGS.booking_url)
+        answer_questions(dispatcher, tracker)
         return []
 
 

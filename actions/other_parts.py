@@ -2,8 +2,9 @@
 
 The NLU pipeline sets the message's intent to its most important part and lists
 the rest in the parse result's `other_parts` (components/message_parts.py). The
-action that answers the main part calls `answer_other_parts` first, so every
-part gets its answer, in the order the person wrote them.
+action that answers the main part calls `answer_openers` before its answer
+("hi!", "thanks!") and `answer_questions` around it, so every part gets its
+answer.
 """
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ from actions.settings import load_settings
 # check is for. A full FAQ answer would come between the person and the check.
 WORRY_TOPICS = {"bfs_vs_als", "is_it_serious", "outlook", "health_anxiety", "symptoms", "diagnosis",
                 "what_is_bfs", "when_to_see_doctor"}
-SIMPLE_REPLIES = {"greet": "utter_greet_briefly", "thank": "utter_you_are_welcome_briefly",
-                  "bot_challenge": "utter_iamabot"}
+# Parts that open a message ("hi!", "thanks!") are answered before the main
+# part; questions and requests after it, in the order written.
+OPENERS = {"greet": "utter_greet_briefly", "thank": "utter_you_are_welcome_briefly",
+           "bot_challenge": "utter_iamabot"}
 # Read once at start-up so a bad setting stops the action server with a clear
 # message instead of failing in the middle of a conversation.
 SETTINGS = load_settings()
@@ -36,8 +39,16 @@ def faq_topic(tracker: Tracker) -> Optional[str]:
     return ((selector.get("faq") or {}).get("response") or {}).get("intent_response_key")
 
 
-def answer_other_parts(dispatcher: CollectingDispatcher, tracker: Tracker, before_check: bool = False) -> None:
-    """Utters an answer to each other part of the latest message.
+def answer_openers(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Answers a greeting, thanks or "are you a bot?" among the other parts."""
+    for part in other_parts(tracker):
+        base = str(part.get("intent") or "").split("/")[0]
+        if base in OPENERS:
+            dispatcher.utter_message(response=OPENERS[base])
+
+
+def answer_questions(dispatcher: CollectingDispatcher, tracker: Tracker, before_check: bool = False) -> None:
+    """Answers the questions and requests among the other parts.
 
     `before_check`: the main part is a description and the symptom check
     follows, so a worried question gets the short answer about the check.
@@ -46,9 +57,7 @@ def answer_other_parts(dispatcher: CollectingDispatcher, tracker: Tracker, befor
     for part in other_parts(tracker):
         intent = str(part.get("intent") or "")
         base, _, topic = intent.partition("/")
-        if base in SIMPLE_REPLIES:
-            dispatcher.utter_message(response=SIMPLE_REPLIES[base])
-        elif base == "request_doctor":
+        if base == "request_doctor":
             dispatcher.utter_message(response="utter_offer_consultation", booking_url=SETTINGS.booking_url)
         elif base == "faq" and topic:
             if before_check and topic in WORRY_TOPICS:

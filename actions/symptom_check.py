@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clinical.extractor import Findings, extract
 from actions.clinical.interview import EXAMPLES, MAX_UNCLEAR, QUESTIONS, UNKNOWN, describes_symptoms, take_turn
 from actions.clinical.triage import triage
-from actions.other_parts import answer_other_parts, faq_topic
+from actions.other_parts import answer_openers, answer_questions, faq_topic
 
 FINDINGS_SLOT = "clinical_findings"
 SKIPPED = "skipped (emergency)"
@@ -32,7 +32,8 @@ def start_check(dispatcher: CollectingDispatcher, tracker: Tracker, answer_parts
     Only slots that hold something are cleared: every event stays in the
     conversation, and each later prediction walks through all of them."""
     if answer_parts:
-        answer_other_parts(dispatcher, tracker, before_check=True)
+        answer_openers(dispatcher, tracker)
+        answer_questions(dispatcher, tracker, before_check=True)
     dispatcher.utter_message(response="utter_symptom_check_intro")
     cleared = {**{slot: None for slot in QUESTIONS}, FINDINGS_SLOT: None, "unclear_answers": 0,
                "triage_level": None, "requested_slot": None}
@@ -74,12 +75,10 @@ class ActionAnswerQuestion(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        answer_other_parts(dispatcher, tracker)
+        answer_openers(dispatcher, tracker)
         topic = faq_topic(tracker)
-        if topic:
-            dispatcher.utter_message(response=f"utter_{topic}")
-        else:
-            dispatcher.utter_message(response="utter_rephrase")
+        dispatcher.utter_message(response=f"utter_{topic}" if topic else "utter_rephrase")
+        answer_questions(dispatcher, tracker)
         if tracker.active_loop.get("name") or not described_symptoms(tracker):
             return []
         return start_check(dispatcher, tracker, answer_parts=False) + [FollowupAction("symptom_check_form")]

@@ -16,6 +16,8 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 import yaml
 
+from actions.clinical.clauses import clause_at, normalise
+
 LEXICON_FILE = Path(__file__).with_name("lexicon.yml")
 
 # Categories of the lexicon that become findings, and their fact prefix.
@@ -61,6 +63,8 @@ AGE_PATTERNS = [
     re.compile(r"\((\d{1,3})\)"),
     re.compile(r"\b(\d{2})\s?[mf]\b", re.I),
 ]
+# Signs that are no red flag by themselves: in a question they are a topic.
+NOT_RED_FLAGS = {"sign:twitching", "sign:widespread", "sign:health_anxiety", "sign:spasms", "sign:cramps"}
 FIRST_PERSON_BODY = re.compile(r"\b(my|i|i'm|im|i've|ive|me)\b", re.I)
 
 
@@ -75,10 +79,11 @@ class Mention:
     negated: bool = False
     family: bool = False
     hypothetical: bool = False
+    asked: bool = False  # inside a question: "can twitching cause weakness?"
 
     @property
     def asserted(self) -> bool:
-        return not (self.negated or self.hypothetical)
+        return not (self.negated or self.hypothetical or self.asked)
 
 
 @dataclass
@@ -91,6 +96,9 @@ class Findings:
     age: Optional[int] = None
     duration_days: Optional[float] = None
     evidence: Dict[str, str] = field(default_factory=dict)  # fact -> the person's words
+    # Findings only asked about ("will my twitching lead to paralysis?"): not
+    # reported, but the answer can add what to do if it is happening now.
+    asked: Set[str] = field(default_factory=set)
 
     def facts(self) -> FrozenSet[str]:
         """Present findings plus the facts derived from age and duration."""
@@ -113,6 +121,7 @@ class Findings:
             "age": self.age,
             "duration_days": self.duration_days,
             "evidence": dict(sorted(self.evidence.items())),
+            "asked": sorted(self.asked),
         }
 
     @classmethod
@@ -125,6 +134,7 @@ class Findings:
             age=data.get("age"),
             duration_days=data.get("duration_days"),
             evidence=dict(data.get("evidence", {})),
+            asked=set(data.get("asked", [])),
         )
 
     def merge(self, newer: "Findings") -> "Findings":
@@ -140,6 +150,7 @@ class Findings:
             age=newer.age if newer.age is not None else self.age,
             duration_days=newer.duration_days if newer.duration_days is not None else self.duration_days,
             evidence={k: v for k, v in evidence.items() if k in kept},
+            asked=set(newer.asked) - present,
         )
 
 
@@ -228,7 +239,7 @@ def age_match(text: str) -> Optional[Tuple[int, int, int]]:
     return None
 
 
-def _context_categories(ent, covered: Set[int]) -> Set[str]:
+def _context_categories(ent, covered: Set[int], text: str = "") -> Set[str]:
     """ConText categories that modify `ent`, ignoring words of matched phrases.
 
     A negation word inside a matched phrase is part of what the person said, not
@@ -240,6 +251,11 @@ def _context_categories(ent, covered: Set[int]) -> Set[str]:
         start, end = modifier.modifier_span
         if all(i in covered for i in range(start, end)):
             continue
+        if text and ent.doc[start:end].start_char < len(text):
+            # "my calf twitches, is that normal": the question's words modify nothing outside it.
+            where = clause_at(text, ent.doc[start].idx)
+            if where.question and not where.start <= ent.start_char < where.end:
+                continue
         categories.add(modifier.category)
     return categories
 
@@ -262,9 +278,9 @@ def mentions(text: str) -> List[Mention]:
         last = joined[-1] if joined else None
         if last and (last[0], last[1]) == (span.label_, span.id_) and span.start < last[3]:
             last[3] = max(last[3], span.end)
-            last[4] |= _context_categories(span, covered)
+            last[4] |= _context_categories(span, covered, text)
         else:
-            joined.append([span.label_, span.id_, span.start, span.end, _context_categories(span, covered)])
+            joined.append([span.label_, span.id_, span.start, span.end, _context_categories(span, covered, text)])
     found = []
     for label in {j[0] for j in joined}:
         group = [j for j in joined if j[0] == label]
@@ -281,8 +297,22 @@ def mentions(text: str) -> List[Mention]:
                 negated="NEGATED_EXISTENCE" in categories,
                 family="FAMILY" in categories,
                 hypothetical="HYPOTHETICAL" in categories,
+                asked=_asked(text, span.start_char, f"{label}:{concept}"),
             ))
     return sorted(found, key=lambda m: (m.start, m.end, m.fact))
+
+
+def _asked(text: str, start: int, fact: str) -> bool:
+    """Whether a mention sits in a question rather than a report.
+
+    A question that takes a red flag as given still reports it ("why is my face
+    drooping?"): missing an emergency is the worst failure. Twitching in such a
+    question ("why do my muscles twitch?") is left to the FAQ.
+    """
+    clause = clause_at(text, start)
+    if not clause.question:
+        return False
+    return not (clause.presupposing and fact.startswith("sign:") and fact not in NOT_RED_FLAGS)
 
 
 def _subject(text: str, found: Iterable[Mention]) -> str:
@@ -309,7 +339,7 @@ Measure = Tuple[float, int, int]  # value, start, end (characters)
 def extract_with_mentions(text: str) -> Tuple[Findings, List[Mention], Dict[str, Measure]]:
     """Findings of one message, the mentions that made them (final facts), and
     the age and duration said, with their spans (keys `age`, `duration_days`)."""
-    text = text or ""
+    text = normalise(text)
     found = mentions(text)
     subject = _subject(text, found)
     age, duration = age_match(text), duration_match(text)
@@ -332,6 +362,9 @@ def extract_with_mentions(text: str) -> Tuple[Findings, List[Mention], Dict[str,
             continue  # a relative's symptom, not the person's
         if mention.hypothetical:
             continue
+        if mention.asked:
+            findings.asked.add(fact)
+            continue
         used.append(mention)
         if mention.negated:
             findings.absent.add(fact)
@@ -340,6 +373,7 @@ def extract_with_mentions(text: str) -> Tuple[Findings, List[Mention], Dict[str,
             findings.evidence.setdefault(fact, mention.text)
     # "no weakness in my legs, but my hand is weak": asserted anywhere wins.
     findings.absent -= findings.present
+    findings.asked -= findings.present
     measures = {name: match for name, match in (("age", age), ("duration_days", duration)) if match}
     return findings, used, measures
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
+from actions.clinical.clauses import is_question
 from actions.clinical.extractor import Findings, extract
 
 QUESTIONS = [
@@ -50,9 +51,6 @@ EXAMPLES = {
     "twitch_duration": 'For example "3 days", "about 2 weeks" or "a few months".',
     "person_age": 'Just the age in years, for example "34".',
 }
-# A question at the start of the message or of any clause ("my calf twitches, is that normal").
-QUESTION_START = re.compile(r"(^|[,.;!]\s*|\b(?:and|but|so)\s+)(what|why|how|can|could|does|do|is|are|should|"
-                            r"will|when|which|who|would|any idea)\b(?!['’]t)", re.I)
 NO_WORDS = re.compile(r"^\s*(no|nope|nah|none|neither|nothing|never|not really|none of (these|them|those)|no medicines?|"
                       r"no meds|nothing like that)\b", re.I)
 YES_WORDS = re.compile(r"^\s*(yes|yeah|yep|yup|y|sure|i have|i do|correct)\b", re.I)
@@ -75,18 +73,17 @@ class Turn:
     corrected: List[str] = field(default_factory=list)
 
 
-def is_question(text: str) -> bool:
-    return "?" in text or bool(QUESTION_START.search(text.strip()))
-
-
 def describes_symptoms(text: str, findings: Optional[Findings] = None) -> bool:
-    """A statement about the person's (or a relative's) own symptoms, not a question.
+    """Whether the message reports the person's (or a relative's) own symptoms.
 
-    Such a message starts the symptom check even when the classifier took it
-    for an FAQ topic or something out of scope. Pass the message's findings
-    when they are already known, to avoid extracting twice.
+    Judged per clause: "my eye keeps twitching, why?" reports twitching and asks;
+    "will my twitching lead to paralysis?" only asks, so findings inside a
+    question or a hypothetical are not reported (the extractor leaves them out).
+    Such a message starts the symptom check even when the classifier took it for
+    an FAQ topic or something out of scope. Pass the message's findings when
+    they are already known, to avoid extracting twice.
     """
-    if not text or is_question(text):
+    if not text or not text.strip():
         return False
     findings = findings if findings is not None else extract(text)
     return any(fact.startswith("sign:") for fact in findings.present)

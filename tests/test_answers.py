@@ -1,0 +1,87 @@
+"""The actions that answer a message and its other parts (actions/other_parts.py,
+ActionAnswerQuestion, the start of the check), with trackers built in code."""
+from __future__ import annotations
+
+import asyncio
+from typing import Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.actions import ActionOfferConsultation
+from actions.symptom_check import ActionAnswerQuestion, ActionStartSymptomCheck
+
+
+def tracker(text: str, intent: str, topic: Optional[str] = None, other_parts=(), describes: bool = False,
+            active_loop: Optional[str] = None) -> Tracker:
+    message = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": [],
+               "other_parts": list(other_parts),
+               "clinical": {"describes_symptoms": describes, "emergency": False}}
+    if topic:
+        message["response_selector"] = {"faq": {"response": {"intent_response_key": topic}}}
+    return Tracker(sender_id="t", slots={}, latest_message=message, events=[], paused=False,
+                   followup_action=None, active_loop={"name": active_loop} if active_loop else {},
+                   latest_action_name="action_listen")
+
+
+def run(action, t: Tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, {}))
+    return [m.get("response") for m in dispatcher.messages], events
+
+
+def part(intent: str, text: str = "x") -> dict:
+    return {"intent": intent, "text": text, "confidence": 0.99}
+
+
+def test_a_question_gets_its_topic_after_a_greeting_or_thanks():
+    said, events = run(ActionAnswerQuestion(), tracker("thanks! also does alcohol make it worse", "faq",
+                                                       "faq/alcohol", [part("thank")]))
+    assert said == ["utter_you_are_welcome_briefly", "utter_faq/alcohol"]
+    assert events == []
+
+
+def test_two_questions_get_two_answers_in_the_order_written():
+    said, _ = run(ActionAnswerQuestion(), tracker("can coffee cause it? and alcohol?", "faq", "faq/caffeine",
+                                                  [part("faq/alcohol")]))
+    assert said == ["utter_faq/caffeine", "utter_faq/alcohol"]
+
+
+def test_a_question_that_also_described_symptoms_starts_the_check_after_the_answer():
+    said, events = run(ActionAnswerQuestion(), tracker("my calf twitches after every gym session", "faq",
+                                                       "faq/exercise", describes=True))
+    assert said == ["utter_faq/exercise", "utter_symptom_check_intro"]
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "symptom_check_form"}
+
+
+def test_inside_a_form_the_question_is_only_answered():
+    said, events = run(ActionAnswerQuestion(), tracker("can stress cause this?", "faq", "faq/stress_anxiety",
+                                                       describes=True, active_loop="symptom_check_form"))
+    assert said == ["utter_faq/stress_anxiety"] and events == []
+
+
+def test_a_question_without_a_topic_is_asked_again():
+    said, _ = run(ActionAnswerQuestion(), tracker("hmm?", "faq"))
+    assert said == ["utter_rephrase"]
+
+
+def test_the_check_starts_after_a_short_answer_to_a_worried_question():
+    t = tracker("hi, my calf has been twitching for 3 weeks. Is it ALS?", "describe_symptoms",
+                other_parts=[part("greet"), part("faq/bfs_vs_als"), part("faq/is_it_serious")], describes=True)
+    said, _ = run(ActionStartSymptomCheck(), t)
+    # One honest answer about what the check is for, not two FAQ answers before it.
+    assert said == ["utter_greet_briefly", "utter_check_answers_worry", "utter_symptom_check_intro"]
+
+
+def test_a_practical_question_next_to_a_description_gets_its_answer_before_the_check():
+    t = tracker("my eyelid twitches and I drink 5 coffees a day. Could that be it?", "describe_symptoms",
+                other_parts=[part("faq/caffeine")], describes=True)
+    said, _ = run(ActionStartSymptomCheck(), t)
+    assert said == ["utter_faq/caffeine", "utter_symptom_check_intro"]
+
+
+def test_a_doctor_request_answers_thanks_before_and_a_question_after():
+    said, _ = run(ActionOfferConsultation(), tracker("thanks, can I see a doctor? and can stress cause this?",
+                                                     "request_doctor",
+                                                     other_parts=[part("thank"), part("faq/stress_anxiety")]))
+    assert said == ["utter_you_are_welcome_briefly", "utter_offer_consultation", "utter_faq/stress_anxiety"]
