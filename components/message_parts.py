@@ -107,24 +107,23 @@ class MainIntentSelector(_PredictOnly):
 
     def _choose(self, message: Message, part_messages: List[Message]) -> None:
         label, confidence = reading(message)
-        candidates = [message_parts.Candidate(label, confidence, message.get(TEXT) or "", 0)]
+        whole = message_parts.Candidate(label, confidence, message.get(TEXT) or "", 0)
+        parts: List[message_parts.Candidate] = []
         for order, part in enumerate(part_messages, start=1):
             part_label, part_confidence = reading(part)
             if part_confidence >= PART_THRESHOLD:
-                candidates.append(message_parts.Candidate(part_label, part_confidence, part.get(TEXT), order))
+                parts.append(message_parts.Candidate(part_label, part_confidence, part.get(TEXT), order))
             topic, topic_confidence = question_topic(part)
             if topic and topic != part_label and topic_confidence >= PART_THRESHOLD:
                 # "my calf twitches, is it ALS?" classified as a description is
                 # still a question to answer.
-                candidates.append(message_parts.Candidate(topic, topic_confidence, part.get(TEXT), order))
+                parts.append(message_parts.Candidate(topic, topic_confidence, part.get(TEXT), order))
         clinical = message.get(FINDINGS_PROPERTY) or {}
-        if clinical.get("emergency"):
-            candidates.append(message_parts.Candidate("report_emergency", 1.0, "", 0))
-        elif clinical.get("describes_symptoms"):
-            candidates.append(message_parts.Candidate("describe_symptoms", 1.0, "", 0))
-        main = message_parts.choose_main(candidates)
+        main = message_parts.decide(whole, parts, bool(clinical.get("emergency")),
+                                    bool(clinical.get("describes_symptoms")))
         if main is None:
             return  # the fallback stands
+        candidates = [whole] + parts
         others = message_parts.other_parts(candidates, main)
         if others:
             message.set(OTHER_PARTS, others, add_to_output=True)

@@ -100,6 +100,11 @@ class Candidate:
     order: int  # 0 for the whole message and the clinical core, then parts in order
 
 
+# The whole message's reading stands unless it is one of these: a fallback, or
+# a greeting or thanks, which a longer message's other parts outrank.
+REPLACEABLE = {"nlu_fallback", "greet", "thank"}
+
+
 def choose_main(candidates: Iterable[Candidate]) -> Optional[Candidate]:
     """The most important reading in the contract's order; within one rank the
     whole message's reading comes first, then the earliest part."""
@@ -109,13 +114,39 @@ def choose_main(candidates: Iterable[Candidate]) -> Optional[Candidate]:
     return min(found, key=lambda c: (priority(c.intent), c.order))
 
 
+def decide(whole: Candidate, parts: List[Candidate], emergency: bool, describes: bool) -> Optional[Candidate]:
+    """The main reading of a message.
+
+    The classifier's reading of the whole message is the best single guess
+    (measured: on the held-out sets it beats any vote of its parts), so it
+    stands, except where the contract's order says otherwise:
+    - an emergency finding of the clinical core makes it `report_emergency`;
+    - a symptom the person reports (the clinical core, in a statement, not a
+      question) makes it `describe_symptoms`, outranking a question, a greeting
+      or a request;
+    - a fallback, greeting or thanks gives way to the most important part, so
+      "hi! can coffee cause this?" is the coffee question. A part is never an
+      emergency on the classifier's word alone: a sentence out of its context
+      is not enough to send someone to the emergency department.
+    """
+    if emergency:
+        return Candidate("report_emergency", 1.0, whole.text, 0)
+    if describes and priority(whole.intent) > PRIORITY["describe_symptoms"]:
+        return Candidate("describe_symptoms", 1.0, whole.text, 0)
+    if whole.intent.split("/")[0] not in REPLACEABLE:
+        return whole
+    safe_parts = [p for p in parts if priority(p.intent) > PRIORITY["report_emergency"]]
+    return choose_main([whole] + safe_parts)
+
+
 def other_parts(candidates: Iterable[Candidate], main: Candidate) -> List[Dict[str, object]]:
-    """Parts to answer besides the main intent, once each, in the order written."""
+    """Parts to answer besides the main intent, once each, in the order written
+    (the whole message's reading last: its parts say it more precisely)."""
     seen = {main.intent}
     out = []
-    for candidate in sorted(candidates, key=lambda c: c.order):
+    for candidate in sorted(candidates, key=lambda c: (c.order == 0, c.order)):
         base = candidate.intent.split("/")[0]
-        if candidate.order == 0 or candidate.intent in seen or base not in ANSWERED_ALONGSIDE:
+        if candidate.intent in seen or base not in ANSWERED_ALONGSIDE:
             continue
         if base == "faq" and candidate.intent == "faq":
             continue  # no topic picked: nothing to answer with

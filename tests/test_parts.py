@@ -62,6 +62,35 @@ def test_within_a_rank_the_whole_message_then_the_earliest_part_leads():
     assert parts.choose_main([candidate("thank", 0), candidate("faq/alcohol", 2)]).intent == "faq/alcohol"
 
 
+def test_the_whole_message_reading_stands_unless_the_contract_says_otherwise():
+    whole = candidate("faq/caffeine", 0)
+    parts_ = [candidate("describe_symptoms", 1), candidate("faq/alcohol", 2)]
+    # A part the classifier calls a description does not outrank a confident question ...
+    assert parts.decide(whole, parts_, emergency=False, describes=False) is whole
+    # ... the clinical core's reading of a reported symptom does.
+    assert parts.decide(whole, parts_, emergency=False, describes=True).intent == "describe_symptoms"
+    assert parts.decide(whole, parts_, emergency=True, describes=True).intent == "report_emergency"
+    described = candidate("describe_symptoms", 0)
+    assert parts.decide(described, [], emergency=False, describes=True) is described
+
+
+def test_a_greeting_thanks_or_fallback_gives_way_to_the_most_important_part():
+    for reading in ("greet", "thank", "nlu_fallback"):
+        found = parts.decide(candidate(reading, 0), [candidate("greet", 1), candidate("faq/caffeine", 2)],
+                             emergency=False, describes=False)
+        assert found.intent == "faq/caffeine"
+    assert parts.decide(candidate("nlu_fallback", 0), [candidate("greet", 1, confidence=0.5)],
+                        False, False).intent == "greet"  # confidence is checked before: see the component
+    assert parts.decide(candidate("nlu_fallback", 0), [], False, False) is None
+
+
+def test_a_part_is_never_an_emergency_on_the_classifiers_word_alone():
+    found = parts.decide(candidate("greet", 0), [candidate("report_emergency", 1, confidence=0.99),
+                                                 candidate("faq/is_it_serious", 2)], False, False)
+    assert found.intent == "faq/is_it_serious"
+    assert parts.decide(candidate("report_emergency", 0), [], False, False).intent == "report_emergency"
+
+
 def test_a_fallback_is_no_reading_and_unanswerable_parts_are_dropped():
     assert parts.choose_main([candidate("nlu_fallback", 0)]) is None
     found = [candidate("nlu_fallback", 0), candidate("goodbye", 1), candidate("faq", 2),
@@ -69,6 +98,12 @@ def test_a_fallback_is_no_reading_and_unanswerable_parts_are_dropped():
     main = parts.choose_main(found)
     assert main.intent == "describe_symptoms"
     assert parts.other_parts(found, main) == []
+
+
+def test_the_whole_messages_question_is_answered_when_a_description_leads():
+    whole = candidate("faq/bfs_vs_als", 0)
+    main = parts.decide(whole, [], emergency=False, describes=True)
+    assert [p["intent"] for p in parts.other_parts([whole], main)] == ["faq/bfs_vs_als"]
 
 
 # --- the two components around a stand-in classifier ----------------------------------------
