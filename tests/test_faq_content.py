@@ -305,3 +305,178 @@ def test_corrections_of_the_article_are_said_in_the_source_line():
     for topic in ("autoimmune", "neurological_conditions", "quality_of_life", "symptoms"):
         assert re.search(r"the article says[^;]+; ", source(ANSWERS[topic]), re.I), topic
     assert "NICE" in source(ANSWERS["when_to_see_doctor"]) and "NHS" in source(ANSWERS["when_to_see_doctor"])
+
+
+# --- The neurologist's review of the rewritten answers ----------------------------------
+# Each test below failed on the text that review read.
+
+def tier(text: str, n: int) -> str:
+    """The n-th (0-based) tier of when_to_see_doctor: its lead-in, its list and any paragraph
+    before the next lead-in."""
+    starts = [m.start() for m in re.finditer(r"^(?!- ).*:$", text, flags=re.M)]
+    return text[starts[n]:starts[n + 1] if n + 1 < len(starts) else len(text)]
+
+
+def test_when_to_see_doctor_gives_the_crisis_response():
+    """Thoughts of ending one's life: a crisis line now, or the emergency number if in danger."""
+    text = ANSWERS["when_to_see_doctor"]
+    crisis = " ".join(sentences_with(text, r"ending your life|suicid") + sentences_with(text, r"crisis line|danger"))
+    assert re.search(r"crisis line[^.]{0,20}\bnow\b", crisis, re.I)
+    for line in (r"\b988\b[^.]{0,10}\bUS\b", r"Samaritans[^.]{0,5}116 123", r"UK and Ireland", r"your local one"):
+        assert re.search(line, crisis), line
+    assert sentences_with(text, r"\bdanger\b[^.]*emergency number now")
+
+
+def test_48_hours_is_an_upper_limit_not_a_choice():
+    """"See a doctor today or within 48 hours" reads as a free choice: today, 48 hours at most."""
+    for topic, text in ANSWERS.items():
+        assert not re.search(r"today,? or within 48", text, re.I), topic
+        for m in re.finditer(r"within\s+48\s+hours", text, re.I):
+            assert re.match(r"\s+at\s+most", text[m.end():]), topic
+    for topic in ("bfs_vs_als", "is_it_serious", "symptoms", "caffeine", "quality_of_life", "outlook",
+                  "when_to_see_doctor", "causes", "neurological_conditions"):
+        assert re.search(r"today \(within 48 hours at most\)", " ".join(prose(ANSWERS[topic]).split()), re.I), topic
+
+
+@pytest.mark.parametrize("topic", ["when_to_see_doctor", "medications"])
+def test_the_antibiotic_is_named_as_a_fluoroquinolone(topic):
+    """Not "an antibiotic like ciprofloxacin" (reads as any antibiotic); MHRA 2019: stop it at the
+    first tendon, muscle or joint pain, weakness or tingling."""
+    text = ANSWERS[topic]
+    named = sentences_with(text, r"ciprofloxacin|levofloxacin")
+    assert named and all(re.search(r"fluoroquinolone", s, re.I) for s in named)
+    assert any(re.search(r"\bstop it\b", s, re.I) and re.search(r"\bjoint\b", s, re.I)
+               and re.search(r"tingl", s, re.I) for s in named)
+    assert "MHRA" in source(text) and "2019" in source(text)
+
+
+def test_ppis_lower_magnesium_as_the_mhra_says():
+    """MHRA 2012 is about proton pump inhibitors taken for over 3 months lowering magnesium."""
+    text = ANSWERS["electrolytes"]
+    ppi = sentences_with(text, r"\bPPIs?\b")
+    assert ppi and re.search(r"omeprazole", ppi[0], re.I) and re.search(r"3 months", ppi[0])
+    assert re.search(r"magnesium", ppi[0], re.I)
+    assert re.search(r"MHRA[^;]*2012", source(text))
+
+
+@pytest.mark.parametrize("topic", topics())
+def test_numbness_is_never_given_as_a_sign_of_als(topic):
+    """ALS affects movement only: a line about ALS/MND does not list numbness among its signs."""
+    for unit in prose(ANSWERS[topic]).split("\n"):
+        if re.search(r"\b(ALS|MND)\b|motor neuron", unit):
+            assert not re.search(r"numb", unit, re.I), unit
+
+
+def test_causes_give_each_illness_its_own_signs_and_timeframe():
+    text = ANSWERS["causes"]
+    als = " ".join(sentences_with(text, r"\bALS\b"))
+    assert re.search(r"movement", als, re.I) and re.search(r"weakness that keeps getting worse", text, re.I)
+    assert sentences_with(text, r"keeps getting worse[^.]*today")
+    thyroid = " ".join(sentences_with(text, r"thyroid"))
+    assert re.search(r"weight", thyroid) and re.search(r"book an appointment", thyroid, re.I)
+
+
+@pytest.mark.parametrize("topic", ["when_to_see_doctor", "medications"])
+def test_mild_serotonin_toxicity_is_seen_today(topic):
+    """A recent start or dose rise of an antidepressant or tramadol, with twitching plus sweating,
+    shaking, restlessness, diarrhoea or a racing heart: see a doctor today."""
+    text = ANSWERS[topic]
+    # In when_to_see_doctor the timeframe is the lead-in of its tier ("See a doctor today ...:").
+    where = prose(tier(text, 1) if topic == "when_to_see_doctor" else text)
+    units = [u for u in where.split("\n") if re.search(r"\bstart", u, re.I) and re.search(r"\brais", u, re.I)]
+    assert units
+    for word in ("antidepressant", "tramadol", "sweat", "shak", "restless", "diarrhoea", "heart"):
+        assert word in units[0].lower(), word
+    assert re.search(r"\btoday\b", where.split("\n")[0] if topic == "when_to_see_doctor" else units[0], re.I)
+
+
+def test_when_to_see_doctor_names_the_medicines_and_party_drugs_of_an_emergency():
+    text = ANSWERS["when_to_see_doctor"]
+    assert not re.search(r"on a medicine or drug", text, re.I)
+    emergency = tier(text, 0)
+    assert "emergency number" in emergency and "now" in emergency
+    for word in ("severe agitation", "antidepressant", "tramadol", "triptan", "antipsychotic", "ecstasy", "cocaine",
+                 "overheating"):
+        assert word in emergency.lower(), word
+    routine = tier(text, 2)
+    medicine = [line for line in routine.split("\n") if "medicine" in line]
+    assert medicine and re.search(r"prescriber or a pharmacist", medicine[0]) and re.search(r"don't stop", medicine[0])
+
+
+def test_medications_gloss_the_drug_names():
+    text = prose(ANSWERS["medications"])
+    for drug, gloss in (("statin", "cholesterol"), ("triptan", "migraine"), ("linezolid", "antibiotic"),
+                        ("tramadol", "painkiller")):
+        assert re.search(rf"\b{drug}\W+(\(an? |is an? |is for |treats )[^.]{{0,15}}{gloss}", text, re.I), drug
+    assert re.search(r"party drugs[^.]*(ecstasy|MDMA)[^.]*(overheat|confus)", text, re.I)
+
+
+def test_autoimmune_grades_new_symptoms_by_urgency():
+    """New weakness or changes in speech, swallowing or breathing: today; other new symptoms: an
+    appointment; sudden trouble breathing or swallowing: the emergency number (myasthenic crisis)."""
+    text = ANSWERS["autoimmune"]
+    assert not re.search(r"notice something new, book an appointment", " ".join(text.split()), re.I)
+    today = " ".join(sentences_with(text, r"\btoday\b"))
+    for word in ("weakness", "speech", "swallowing", "breathing"):
+        assert word in today, word
+    assert [s for s in sentences_with(text, r"other new symptoms") if re.search(r"book an appointment", s, re.I)]
+    assert sentences_with(text, r"sudden[^.]*emergency number now")
+
+
+def test_bfs_vs_als_gives_a_timeframe_for_every_sign_of_als():
+    text = ANSWERS["bfs_vs_als"]
+    today = " ".join(sentences_with(text, r"within 48 hours at most"))
+    for sign in (r"weak", r"thinner muscle", r"speech"):
+        assert re.search(sign, today, re.I), sign
+    assert sentences_with(text, r"sudden[^.]*emergency number now")
+
+
+def test_symptoms_do_not_call_a_feeling_of_weakness_or_tingling_unbenign():
+    text = ANSWERS["symptoms"]
+    assert not re.search(r"not part of benign", text, re.I)
+    assert not re.search(r"poor balance", prose(text), re.I)
+    assert sentences_with(text, r"feeling weak[^.]*common[^.]*book an appointment")
+    assert sentences_with(text, r"swallowing[^.]*slowly[^.]*today")
+    balance = sentences_with(text, r"balance")
+    assert balance and all(re.search(r"sudden", s, re.I) and re.search(r"emergency number now", s) for s in balance)
+
+
+@pytest.mark.parametrize("topic", ["what_is_bfs", "treatment", "outlook"])
+def test_persistence_is_reassuring_only_after_a_normal_examination(topic):
+    text = ANSWERS[topic]
+    lasting = sentences_with(text, r"months or years")
+    assert lasting and all(re.search(r"normal examination", s, re.I) for s in lasting)
+    assert sentences_with(text, r"no doctor has checked[^.]*2 weeks[^.]*book an appointment")
+
+
+def test_alcohol_sends_withdrawal_to_a_doctor_today():
+    text = ANSWERS["alcohol"]
+    stopped = " ".join(sentences_with(text, r"already stopped"))
+    assert re.search(r"shak", stopped) and re.search(r"sweat", stopped) and re.search(r"\btoday\b", stopped)
+    assert re.search(r"6 to 48 hours", text)
+    assert sentences_with(text, r"book an appointment[^.]*before you cut down")
+
+
+def test_treatment_is_honest_about_medicines():
+    text = " ".join(ANSWERS["treatment"].split())
+    assert re.search(r"little proof", text, re.I) and re.search(r"habit-forming", text, re.I)
+
+
+def test_exercise_twitches_come_from_the_nerve_endings():
+    text = " ".join(ANSWERS["exercise"].split())
+    assert re.search(r"nerve endings fire", text, re.I)
+    assert not re.search(r"muscle fibres can fire", text, re.I)
+
+
+def test_jargon_is_glossed():
+    for topic, text in ANSWERS.items():
+        flat = " ".join(prose(text).split())
+        if "CBT" in flat:
+            assert re.search(r"CBT \(a talking therapy", flat), topic
+        if re.search(r"\bMS\b", flat):
+            assert re.search(r"multiple sclerosis \(MS\)", flat, re.I), topic
+        for sentence in sentences_with(text, r"motor neurone disease"):
+            assert re.search(r"\bALS\b", sentence), (topic, sentence)
+    text = ANSWERS["neurological_conditions"]
+    assert not re.search(r"a doctor can check for these signs", text, re.I)
+    assert sentences_with(text, r"keeps getting worse[^.]*today")
