@@ -1,7 +1,9 @@
 """The symptom-check interview without Rasa: what each message answers."""
 from __future__ import annotations
 
-from actions.clinical.extractor import Findings
+import pytest
+
+from actions.clinical.extractor import Findings, extract
 from actions.clinical.interview import NOT_NEEDED, QUESTIONS, take_turn
 from actions.clinical.triage import triage
 
@@ -71,10 +73,42 @@ def test_a_bare_yes_to_weakness_counts_as_functional_weakness():
     assert triage(findings).level == "urgent"
 
 
-def test_a_bare_yes_to_the_mixed_question_is_asked_again():
+@pytest.mark.parametrize("question", ["weakness_or_wasting", "speech_breathing_or_numbness", "family_history"])
+@pytest.mark.parametrize("text,intent,answer", [("yes", "affirm", "yes"), ("yeah", None, "yes"), ("a bit", None, "yes"), ("no", "deny", "no"),
+       ("nope", None, "no"), ("nah", None, "no")])
+def test_every_red_flag_question_takes_a_bare_yes_or_no(question, text, intent, answer):
     slots = {q: None for q in QUESTIONS}
-    turn = take_turn("speech_breathing_or_numbness", "yes", "affirm", Findings(), slots)
-    assert turn.unclear and "speech_breathing_or_numbness" not in turn.slots
+    turn = take_turn(question, text, intent, Findings(), slots)
+    assert not turn.unclear and turn.slots[question].startswith(answer), turn.slots
+
+
+def test_a_bare_yes_to_the_mixed_question_is_at_least_urgent_and_brings_the_onset_question():
+    slots = {q: None for q in QUESTIONS}
+    turn = take_turn("speech_breathing_or_numbness", "yeah", None, Findings(), slots)
+    assert turn.slots["speech_breathing_or_numbness"].startswith("yes")
+    assert triage(turn.findings).level == "urgent"
+
+
+@pytest.mark.parametrize("payload,fact", [("in the last day", "onset:sudden"), ("over days", "onset:days"),
+                                          ("over weeks or months", "onset:gradual")])
+def test_onset_choices_are_understood(payload, fact):
+    from actions.clinical.interview import ONSET_CHOICES
+
+    assert payload in [p for _, p in ONSET_CHOICES]
+    slots = {q: None for q in QUESTIONS}
+    earlier = extract("my left arm feels weak")
+    assert triage(earlier).outcome == "ask_onset"
+    turn = take_turn("symptom_onset", payload, None, earlier, slots)
+    assert fact in turn.findings.present and not turn.unclear
+    assert triage(turn.findings).outcome == ("emergency" if fact == "onset:sudden" else "urgent")
+
+
+def test_an_unknown_onset_keeps_the_instruction():
+    slots = {q: None for q in QUESTIONS}
+    turn = take_turn("symptom_onset", "not sure", None, extract("my left arm feels weak"), slots)
+    assert turn.slots["symptom_onset"] == "not sure"
+    result = triage(turn.findings)
+    assert result.ask_onset and "within the last day" in result.onset_instruction
 
 
 def test_questions_and_stop_are_handed_over():
@@ -122,9 +156,49 @@ def test_a_personal_statement_with_symptoms_is_a_description():
     assert describes_symptoms("my calf twitches after every gym session")
     assert describes_symptoms("I keep checking my muscles and can't stop worrying")
     assert not describes_symptoms("can caffeine cause twitching?")
-    assert not describes_symptoms("my calf twitches, is that normal")
     assert not describes_symptoms("what causes muscle twitches")
     assert not describes_symptoms("order me a pizza")
+
+
+@pytest.mark.parametrize("text", [
+    "hi, my calf has been twitching for 3 weeks and I'm scared it's ALS. Is it?",
+    "Hi! Quick question - my eye keeps twitching, why?",
+    "I'm 32, my thigh has been twitching on and off since October, no weakness that I can tell, but I read "
+    "online that ALS starts like this. Should I be worried?",
+    "my calf twitches, is that normal",
+    "my legs feel weak, could it be ALS?",
+    "why is my face drooping?",
+    "why do I keep dropping things",
+])
+def test_a_statement_with_a_question_describes_symptoms(text):
+    from actions.clinical.interview import describes_symptoms
+
+    assert describes_symptoms(text)
+    assert describes_symptoms(text, extract(text))
+
+
+@pytest.mark.parametrize("text", [
+    "can twitching cause weakness?", "Will my twitching lead to paralysis?",
+    "is it normal for muscles to twitch after the gym?", "Could my twitching be a seizure?",
+    "Can BFS cause choking?", "what if I get weakness later?", "can caffeine cause muscle twitching",
+    "does BFS ever cause slurred speech", "is sudden weakness a sign of a stroke?",
+    "I was wondering if twitching can lead to paralysis",
+])
+def test_a_question_reports_nothing_and_raises_no_emergency(text):
+    from actions.clinical.interview import describes_symptoms
+
+    findings = extract(text)
+    assert not describes_symptoms(text, findings), findings
+    assert triage(findings).level == "self_care", findings
+
+
+def test_a_red_flag_only_asked_about_is_kept_apart():
+    from actions.clinical.triage import happening_now_line
+
+    findings = extract("Can BFS cause choking?")
+    assert not findings.present and findings.asked & {"sign:cannot_swallow", "sign:swallowing_change"}
+    assert "right now" in happening_now_line(findings)
+    assert happening_now_line(extract("can caffeine cause twitching?")) == ""
 
 
 def test_every_answer_button_answers_its_question(domain):

@@ -99,7 +99,7 @@ def test_result_names_the_persons_words_as_the_reason():
 
 
 def test_result_after_an_emergency_does_not_repeat_the_advice():
-    findings = extract("my face is drooping").to_dict()
+    findings = extract("my face suddenly drooped").to_dict()
     messages, _ = run(ActionGiveTriageResult(), tracker("x", "deny", {"clinical_findings": findings,
                                                                        "triage_level": "emergency"}))
     assert not any("Call your local emergency number" in (m.get("text") or "") for m in messages)

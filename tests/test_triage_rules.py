@@ -14,11 +14,22 @@ from actions.clinical.triage import load_rules, triage
 # rule id -> (messages that fire it, near misses that must not)
 CASES = {
     "stroke_or_tia": (
-        ["my face is drooping on one side", "my speech suddenly went slurred for ten minutes and then came back",
+        ["my face suddenly drooped on one side", "my speech suddenly went slurred for ten minutes and then came back",
          "suddenly my left arm went weak", "all of a sudden my leg went numb"],
         ["no drooping of my face, just an eyelid twitch", "my speech has been slightly slurred over the last few months, not sudden"],
     ),
-    "sudden_paralysis": (["I suddenly can't move my arm"], ["I can move my arm fine, it just twitches"]),
+    "sudden_paralysis": (["I suddenly can't move my arm"], ["I can move my arm fine, it just twitches",
+                                                           "I get sleep paralysis"]),
+    "crisis": (["I don't want to live like this any more", "I've been thinking about ending my life"],
+               ["I'm not suicidal, just worried", "this twitching is killing me lol"]),
+    "thinks_stroke_or_heart_attack": (["I think I'm having a stroke"], ["my uncle had a stroke last year"]),
+    "stimulant_toxicity": (["took ecstasy and now I'm twitching and overheating"],
+                           ["no pills, just energy drinks and a twitchy calf"]),
+    "new_confusion": (["my mum became confused this afternoon"], ["I'm confused by all the info about BFS"]),
+    "rhabdomyolysis": (["after a marathon my legs are in agony and my urine is dark brown"],
+                       ["legs sore after the gym, urine a normal colour"]),
+    "rhabdomyolysis_little_urine": (["after a crush injury my leg is swollen and I've barely passed any urine"],
+                                    ["I pee normally and my urine is clear"]),
     "breathing_at_rest": (
         ["I can't breathe properly", "I'm so breathless at rest I can't finish a sentence"],
         ["breathing fine, no problems breathing", "I get short of breath on the stairs"],
@@ -101,7 +112,7 @@ CASES = {
     ),
     "fifty_plus_with_widespread_twitching": (["I'm 58 and twitching everywhere"], ["I'm 28 and twitching everywhere"]),
     "medicine_that_can_cause_twitching": (
-        ["I take adderall", "I've been using my salbutamol inhaler a lot", "I'm on omeprazole long term"],
+        ["I just started adderall", "I've started using my salbutamol inhaler a lot", "I'm on omeprazole long term"],
         ["I don't take any medicines", "I take paracetamol sometimes"],
     ),
     "overactive_thyroid_signs": (["losing weight without trying and my hands shake"], ["no weight loss, no tremor"]),
@@ -149,12 +160,12 @@ def test_highest_level_wins_and_reasons_quote_the_person():
 EMERGENCY_PHRASINGS = [
     "one side of my face has dropped and my smile is crooked", "my words are all jumbled and it started suddenly",
     "I'm gasping for air", "struggling for breath even lying still", "my dad keeled over in the kitchen",
-    "my arm won't move at all since this morning", "my mum's mouth is drooping and she can't lift her arm",
+    "my arm won't move at all since this morning", "my mum's mouth suddenly drooped and she can't lift her arm",
     "the weakness is spreading up my body since yesterday", "I have a tight crushing feeling in my chest",
     "I can't swallow my saliva and I'm drooling", "she's having a fit and her arms are jerking",
     "I took sertraline and tramadol, now I'm sweating, shaking and have a high temperature",
     "my speech suddenly became slurred and my hand went numb", "I blacked out for a minute",
-    "my leg suddenly gave out and I can't feel it", "I can't move the left side of my body",
+    "my leg suddenly gave out and I can't feel it", "I can't move the left side of my body since this morning",
     "he's been on haloperidol, now he's got a fever and he's all stiff and confused",
     "after spraying crops I'm twitching, sweating buckets and my pupils are tiny",
 ]
@@ -169,3 +180,37 @@ def test_the_deterministic_layer_alone_flags_emergency_phrasings(text):
                                   "my calf twitch won't stop", "this eyelid twitch is driving me mad"])
 def test_everyday_worry_words_are_not_emergencies(text):
     assert triage(extract(text)).level != "emergency"
+
+
+@pytest.mark.parametrize("text", ["my face is drooping on one side", "my mum's mouth is drooping and she can't lift her arm",
+                                  "I can't move the left side of my body"])
+def test_a_drooping_face_or_a_limb_that_cannot_move_with_no_time_said_is_an_emergency(text):
+    assert triage(extract(text)).level == "emergency"
+
+
+@pytest.mark.parametrize("text", ["my face has been drooping a little more over the past months",
+                                  "I can't lift my arm as high as I could a few weeks ago"])
+def test_a_drooping_face_or_weak_limb_that_came_on_over_weeks_is_not_an_emergency(text):
+    assert triage(extract(text)).level != "emergency"
+
+
+@pytest.mark.parametrize("text", ["my left arm feels weak", "my speech sounds a bit slurred to me",
+                                  "My right leg feels numb and weak."])
+def test_a_new_loss_of_function_of_unknown_onset_asks_with_the_instruction(text):
+    result = triage(extract(text))
+    assert result.outcome == "ask_onset" and result.level == "urgent"
+    assert "call the emergency number" in result.onset_instruction
+
+
+def test_the_crisis_response_comes_first_and_warmly():
+    result = triage(extract("I don't want to be alive anymore if this is ALS"))
+    assert result.crisis and result.level == "emergency" and result.reasons[0].rule == "crisis"
+    assert "988" in result.action and "116 123" in result.action and "sorry" in result.action
+
+
+def test_the_emergency_reply_names_what_it_heard():
+    from actions.clinical.triage import emergency_echo
+
+    echo = emergency_echo(triage(extract("My face suddenly drooped and my mum is driving me to hospital")))
+    assert '"face suddenly drooped"' in echo and "misunderstood" in echo
+    assert emergency_echo(triage(extract("my calf twitches"))) == ""

@@ -19,7 +19,7 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": 
 SENTENCE_END = re.compile(r"[.!?]+(?=\s|$|[\"')\]])|\n+|(?<=\s)-{2,}(?=\s)")
 # A clause ends at punctuation inside a sentence or before a conjunction.
 CLAUSE_BREAK = re.compile(
-    r"[,;:()]|\s[-\u2013\u2014]+\s|\b(?:and|but|so|because|cos|coz|though|tho|although|while|whereas|"
+    r"[,;:()]|\s[-\u2013\u2014]+\s|\band\b(?!\s+(?:off|then|needles|forth|down|there|pains|ends)\b)|\b(?:but|so|because|cos|coz|though|tho|although|while|whereas|"
     r"which|plus|then|or)\b", re.I)
 # Words people put in front of a question ("hi, quick question - why ...").
 FILLER = re.compile(
@@ -34,6 +34,9 @@ NOT_QUESTION = re.compile(r"^what\s+(?:worries|scares|bothers|concerns|frightens
                           r"^what\s+i\s+(?:noticed|mean|feel|have noticed|see)\b|^how\s+(?:weak|bad|much)\b(?!.*\?)",
                           re.I)
 POSITIVE_AUX = r"is|are|am|was|were|can|could|does|do|did|should|shall|will|would|may|might|must"
+# Verbs that open a question even with no subject after them; "was", "did" and
+# "am" at the start of a message usually leave out an "I" ("did a hard workout").
+OPENING_AUX = r"is|are|can|could|does|do|should|shall|will|would|may|might|must"
 AUX = (r"is|are|am|was|were|can|could|does|do|did|should|shall|will|would|may|might|must|isn't|aren't|"
        r"doesn't|don't|didn't|won't|wouldn't|shouldn't|couldn't|can't|isnt|arent|doesnt|dont|didnt|cant|"
        r"couldnt|shouldnt|wouldnt")
@@ -42,15 +45,18 @@ SUBJECT_WORD = (r"i|you|u|he|she|it|we|they|this|that|these|those|there|my|your|
 # Aux first: "can twitching cause weakness", "is that normal". At the start of
 # a sentence this is a question unless a negation or an adverb follows
 # ("can't walk", "can barely walk": a statement with its subject left out).
-AUX_START = re.compile(rf"^(?:{POSITIVE_AUX})\b(?!\s*(?:'t|n't|nt|not|barely|hardly|only|still|also|really|just|never|"
-                       rf"even|now|no longer|getting|going|being|been)\b)", re.I)
-AUX_SUBJECT = re.compile(rf"^(?:{POSITIVE_AUX}|have|has|had)\s+(?:{SUBJECT_WORD})\b", re.I)
+AUX_START = re.compile(rf"^(?:{OPENING_AUX})\b(?!\s*(?:'t|n't|nt|not|barely|hardly|only|still|also|really|just|never|"
+                       rf"even|now|no longer|getting|going|being|been|feel|see|hear|tell|walk|move|lift|manage|"
+                       rf"get|sometimes|usually|always|often)\b)", re.I)
+AUX_SUBJECT = re.compile(rf"^(?:{OPENING_AUX})\s+(?:{SUBJECT_WORD})\b", re.I)
 # Later in a sentence only a pronoun after the verb makes a question ("..., is
 # that normal"); "..., has twitching" and "and have a fever" leave the subject out.
 PRONOUN_AFTER_AUX = re.compile(rf"^(?:{POSITIVE_AUX}|have|has|had)\s+(?:i|you|u|he|she|it|we|they|this|that|there|"
-                               rf"anyone|anybody|someone|somebody)\b", re.I)
+                               rf"anyone|anybody|someone|somebody|my|your)\b(?!\s+(?:am|is|are|was|have|has|had|'m|'s|'ve)\b)",
+                               re.I)
 NEGATED_AUX_SUBJECT = re.compile(rf"^(?:{AUX})\s+(?:{SUBJECT_WORD})\b", re.I)  # "isn't it normal?"
-HAVE_START = re.compile(rf"^(?:have|has|had)\s+(?:{SUBJECT_WORD}|anyone|anybody)\b", re.I)
+HAVE_START = re.compile(r"^(?:have|has|had)\s+(?:i|you|u|he|she|it|we|they|anyone|anybody|someone|somebody|people)\b",
+                        re.I)
 # An embedded question: "I was wondering if ...", "I want to know whether ...".
 EMBEDDED = re.compile(
     r"\b(?:wonder(?:ing)?|want(?:ed)? to know|like to know|need to know|curious|asking|ask|question is|"

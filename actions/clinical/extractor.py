@@ -1,76 +1,115 @@
-"""Clinical findings from free text: a blank spaCy pipeline plus medspaCy ConText.
+"""Clinical findings from free text: lexicon patterns, then context per finding.
 
 Why rules and not a model: the red flags must be found the same way every time,
 on messy chat text, and the reasons shown to a person must point at their own
-words. The lexicon (lexicon.yml) lists how people say each concept; ConText
-decides whether a mention is negated ("no weakness"), about a relative ("my dad
-had ALS") or hypothetical ("what if I get weak"). No model is downloaded.
+words. The lexicon (lexicon.yml) says how people say each concept, composed
+from parts within a clause ("<CANT_MILD> ... <BREATH>" is "I can hardly
+breathe" and "struggling to breathe"); this module decides, for each finding
+on its own, whether it is denied ("no weakness"), only asked about ("can
+twitching cause weakness?"), hypothetical ("if I lie flat"), someone else's
+("my dad fell"), and when it started ("an hour ago", "on citalopram for 3
+years" is the medicine's time). No model is downloaded: a blank spaCy
+tokenizer and its Matcher do the reading.
 """
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 import yaml
 
-from actions.clinical.clauses import clause_at, normalise
+from actions.clinical.clauses import clause_at, clauses, normalise, sentences
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.yml")
 
 # Categories of the lexicon that become findings, and their fact prefix.
 CATEGORY_PREFIX = {
     "SIGN": "sign",
-    "ONSET": "onset",
     "MODIFIER": "modifier",
     "TRIGGER": "trigger",
     "MEDICINE": "med",
     "HISTORY": "history",
     "LOCATION": "location",
-    "SUBJECT": "subject",
+    "TOPIC": "topic",
 }
+GAP = 3  # words that "..." may skip
+NEGATION_REACH = 5  # words between a denial and the finding it denies
 
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "few": 3, "a few": 3,
-    "couple": 2, "a couple": 2, "couple of": 2, "a couple of": 2, "several": 4,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "few": 3, "a few": 3, "couple": 2, "a couple": 2, "couple of": 2, "a couple of": 2, "several": 4, "some": 3,
 }
-UNIT_DAYS = {"d": 1, "day": 1, "wk": 7, "w": 7, "week": 7, "mo": 30, "mth": 30, "month": 30, "yr": 365, "year": 365}
-# "3 wks", "3w", "10d" with digits; "three weeks", "a few days" with words (which
-# need a space, or "and" would read as "an d").
-DURATIONS = [
-    re.compile(r"\b(\d+(?:\.\d+)?)\s*\+?\s*(days?|d|wks?|w|weeks?|mos?|mths?|months?|yrs?|years?)\b", re.I),
-    re.compile(r"\b(a couple of|a couple|couple of|a few|few|several|an|a|one|two|three|four|five|six|seven|eight|"
-               r"nine|ten|eleven|twelve)\s+(days?|wks?|weeks?|mths?|months?|yrs?|years?)\b", re.I),
-    re.compile(r"\b(?:the )?(?:last|past)\s+(few|couple of|several)?\s*(days?|weeks?|months?|years?)\b", re.I),
-]
-DURATION_WORDS = [
-    (re.compile(r"\b(today|this morning|an hour ago|hours ago|tonight|just now|since this morning)\b", re.I), 0.0),
-    (re.compile(r"\bsince yesterday\b|\byesterday\b", re.I), 1.0),
-    (re.compile(r"\bsince last (monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)\b", re.I), 7.0),
-    (re.compile(r"\bsince (monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend)\b", re.I), 4.0),
-    (re.compile(r"\bsince last week\b|\blast week\b", re.I), 7.0),
-    (re.compile(r"\bsince last month\b|\bfor (?:a|one) month\b", re.I), 30.0),
-    (re.compile(r"\bfor ages\b|\bfor months\b|\bmonths now\b|\bfor a long time\b|\bsince (?:the )?(?:summer|spring|autumn|fall|winter|christmas|new year)\b", re.I), 90.0),
-    (re.compile(r"\bfor years\b|\byears now\b|\bsince i was (?:a kid|young|a child)\b", re.I), 365.0),
-]
+UNIT_DAYS = {"minute": 1 / 1440, "min": 1 / 1440, "hour": 1 / 24, "hr": 1 / 24, "h": 1 / 24, "d": 1, "day": 1,
+             "wk": 7, "w": 7, "week": 7, "mo": 30, "mth": 30, "month": 30, "yr": 365, "year": 365}
 AGE_PATTERNS = [
-    re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs? old|years? old|year-old)\b", re.I),
+    re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs? old|years? old|year-old|yr old)\b", re.I),
     re.compile(r"\baged?\s*(\d{1,3})\b", re.I),
-    re.compile(r"\b(?:i am|i'm|im|he is|he's|she is|she's|they are)\s+(\d{2})\b(?!\s*(?:days?|weeks?|wks?|months?|years?|%|kg|lbs?|cups?|coffees?|mg))", re.I),
+    re.compile(r"\b(?:i am|i'm|im|he is|he's|she is|she's|they are|i have)\s+(\d{2})\b"
+               r"(?!\s*(?:days?|weeks?|wks?|months?|years? ago|%|kg|lbs?|cups?|coffees?|mg|times|hours|mins))", re.I),
     re.compile(r"\((\d{1,3})\)"),
     re.compile(r"\b(\d{2})\s?[mf]\b", re.I),
+    re.compile(r"^\s*(\d{2})\s*,", re.I),
 ]
+
+# Findings that are a loss of function: their onset decides between emergency
+# and urgent care (triage policy, how to read "sudden").
+LOSS_OF_FUNCTION = {"sign:weakness", "sign:weakness_function", "sign:numbness", "sign:speech_change",
+                    "sign:face_droop", "sign:one_side_weakness", "sign:paralysis", "sign:heaviness",
+                    "sign:cannot_walk", "sign:confusion", "sign:falls"}
+# Findings composed from a body part and a problem word: they may overlap a more specific one.
+GENERIC_SIGNS = {"sign:weakness", "sign:heaviness", "sign:numbness", "sign:malaise", "sign:muscle_pain"}
 # Signs that are no red flag by themselves: in a question they are a topic.
 NOT_RED_FLAGS = {"sign:twitching", "sign:widespread", "sign:health_anxiety", "sign:spasms", "sign:cramps"}
-FIRST_PERSON_BODY = re.compile(r"\b(my|i|i'm|im|i've|ive|me)\b", re.I)
+# Signs that ask for help now whoever has them ("my calf twitches, and my dad just collapsed").
+ANY_SUBJECT = {"sign:fainting", "sign:seizure", "sign:crisis", "sign:thinks_stroke", "sign:breathing_difficulty",
+               "sign:cannot_swallow", "sign:chest_pain"}
+# Emergencies of the moment that a time long ago turns into history ("I fainted once when I was 15").
+ACUTE = {"sign:fainting", "sign:seizure", "sign:chest_pain", "sign:thinks_stroke", "sign:face_droop",
+         "sign:paralysis", "sign:breathing_difficulty", "sign:cannot_swallow", "sign:one_side_weakness"}
+# Signs that normal exertion explains ("out of breath after my 10k run", "jelly legs after leg day").
+EXERTIONAL = {"sign:breathless", "sign:breathing_difficulty", "sign:heaviness", "sign:weakness", "sign:malaise",
+              "sign:falls"}
+# Words in a sign's own span that tell a body region (for spreading weakness).
+ARM_WORDS = {"arm", "arms", "hand", "hands", "finger", "fingers", "thumb", "thumbs", "wrist", "wrists", "shoulder",
+             "shoulders", "grip", "elbow", "elbows", "forearm", "forearms", "bicep", "biceps"}
+LEG_WORDS = {"leg", "legs", "foot", "feet", "thigh", "thighs", "calf", "calves", "knee", "knees", "ankle", "ankles",
+             "toe", "toes", "hip", "hips", "shin", "shins"}
+REGION = {"arm": "upper", "hand": "upper", "shoulder": "upper", "thigh": "lower", "leg": "lower", "calf": "lower",
+          "foot": "lower", "buttock": "lower", "chest": "trunk", "back": "trunk", "abdomen": "trunk",
+          "eyelid": "head", "face": "head", "tongue": "head", "neck": "head"}
+
+SUBJECT_WORDS = {
+    "family": {"dad", "father", "mum", "mother", "brother", "sister", "son", "daughter", "grandad", "grandpa",
+               "grandfather", "grandma", "grandmother", "granny", "gran", "nan", "nana", "uncle", "aunt", "auntie",
+               "cousin", "niece", "nephew", "baby", "child", "kid", "kids", "children", "parents", "grandson",
+               "granddaughter", "stepdad", "stepmum", "twin", "papa", "mama"},
+    "partner": {"husband", "wife", "partner", "boyfriend", "girlfriend", "fiance", "fiancee", "spouse"},
+    "other": {"friend", "colleague", "flatmate", "roommate", "patient", "neighbour", "neighbor", "boss", "client",
+              "coworker", "teacher", "student", "housemate", "mate", "doctor", "gp", "neurologist", "neuro",
+              "dentist", "physio", "nurse", "consultant", "specialist", "doc"},
+    "pet": {"dog", "cat", "puppy", "kitten", "horse", "pet", "rabbit", "hamster"},
+}
+GENERIC_WORDS = {"someone", "somebody", "people", "anyone", "anybody", "patients", "everyone", "person", "others"}
+THIRD_PERSON = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
+CLAUSE_WORDS = {"and", "but", "so", "because", "though", "although", "however", "while", "whereas", "which", "then",
+                "cos", "plus", "also", "since", "after", "when", "until", "as"}
+LIST_WORDS = {",", "or", "and", "nor", "/", "&", "no", "any", "not", "either", "neither", "other", "real", "new",
+              "obvious", "noticeable", "significant", "at", "all", "signs", "of", "issues", "problems", "with", "even"}
+HARD_BOUNDARY = {".", "!", "?", ";", ":", "(", ")", "-", "\u2013", "\u2014", "...", "\n"}
+SUBJECT_PRONOUNS = {"i", "my", "he", "she", "it", "they", "we", "his", "her", "their", "this", "that"}
+CAUSAL = {"after", "from", "following", "during", "post", "while", "since", "with", "on"}
+IF_CUES = {"if", "what if", "in case", "unless", "suppose", "supposing", "imagine", "whether", "when i get",
+           "if i get", "if i ever"}
 
 
 @dataclass(frozen=True)
 class Mention:
-    """One concept found in the text, with ConText's verdict on it."""
+    """One concept found in the text, with its context decided for it alone."""
 
     fact: str  # "<prefix>:<concept>", e.g. "sign:weakness_function"
     text: str
@@ -80,6 +119,8 @@ class Mention:
     family: bool = False
     hypothetical: bool = False
     asked: bool = False  # inside a question: "can twitching cause weakness?"
+    subject: str = "self"  # self, other (a relative or friend), generic ("people"), pet
+    onset: Optional[str] = None  # sudden, days, gradual, recurrent, ... (loss-of-function signs)
 
     @property
     def asserted(self) -> bool:
@@ -101,13 +142,15 @@ class Findings:
     asked: Set[str] = field(default_factory=set)
 
     def facts(self) -> FrozenSet[str]:
-        """Present findings plus the facts derived from age and duration."""
+        """Present findings plus the facts derived from age, duration and places."""
         derived = set(self.present)
         if self.duration_days is not None:
             derived.add("duration:over_2_weeks" if self.duration_days > 14 else "duration:under_2_weeks")
         if self.age is not None and self.age >= 50:
             derived.add("age:50_plus")
-        if len({f for f in self.present if f.startswith("location:")}) >= 3:
+        places = {f.split(":", 1)[1] for f in self.present if f.startswith("location:")}
+        regions = {REGION.get(place) for place in places}
+        if len(places) >= 3 or {"upper", "lower"} <= regions:
             derived.add("sign:widespread")
         if self.subject == "other":
             derived.add("subject:other")
@@ -138,8 +181,12 @@ class Findings:
         )
 
     def merge(self, newer: "Findings") -> "Findings":
-        """Later statements win: a new denial removes an earlier finding and vice versa."""
-        present = (self.present - newer.absent) | newer.present
+        """Later statements win: a new denial removes an earlier finding and vice
+        versa, and a newly told onset replaces the one told before."""
+        older_present = set(self.present)
+        if any(f in ONSET_FACTS for f in newer.present):
+            older_present -= ONSET_FACTS
+        present = (older_present - newer.absent) | newer.present
         absent = (self.absent - newer.present) | newer.absent
         evidence = {**self.evidence, **newer.evidence}
         kept = present | {"duration", "age"}
@@ -154,79 +201,619 @@ class Findings:
         )
 
 
-def _token_patterns(phrase: str, make_doc) -> List[dict]:
-    patterns: List[dict] = []
-    for word in phrase.split():
-        if word == "~":
-            patterns.append({"OP": "?"})
-        elif word.endswith("*") and len(word) > 1:
-            stem = re.escape(word[:-1].lower())
-            patterns.append({"LOWER": {"REGEX": rf"^{stem}[\w'-]*$"}})
-        else:
-            patterns.extend({"LOWER": t.lower_} for t in make_doc(word))
-    return patterns
+# Days that a time word names when it names none itself.
+KIND_DAYS = {"sudden": 0.0, "days": 4.0, "gradual": 60.0}
+ONSET_FACTS = {"onset:sudden", "onset:days", "onset:gradual", "onset:recurrent", "onset:unknown"}
+
+
+# --- the lexicon, compiled -----------------------------------------------------
+
+class _WordsLoader(yaml.SafeLoader):
+    """YAML without YAML 1.1's booleans: in the lexicon "no", "off" and "n" are words."""
+
+
+_WordsLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def load_lexicon(path: Path = LEXICON_FILE) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_WordsLoader)
 
 
-def entity_patterns(lexicon: dict, make_doc) -> List[dict]:
-    """EntityRuler patterns for every phrase of the lexicon, in a fixed order."""
-    patterns = []
-    for category, prefix in CATEGORY_PREFIX.items():
-        for concept, phrases in lexicon.get(category, {}).items():
-            for phrase in phrases:
-                patterns.append({
-                    "label": prefix,
-                    "id": concept,
-                    "pattern": _token_patterns(str(phrase), make_doc),
-                })
-    return patterns
+class Normaliser:
+    """Maps each token to the word the lexicon uses: lower case, spaCy's norms
+    ("n't" = "not", "ca" = "can"), chat spellings, and one-letter typos of
+    clinical words ("swalow", "musle", "sudenly")."""
+
+    def __init__(self, lexicon: dict, words: Set[str]):
+        self.chat = {k: v for k, v in (lexicon.get("CHAT") or {}).items() if " " not in str(v) and "'" not in str(v)}
+        self.protected = {w for w in words if not w.endswith("*")} | set(lexicon.get("NOT_TYPOS") or [])
+        self.stems = tuple(sorted({w[:-1] for w in words if w.endswith("*") and len(w) >= 5}))
+        targets = {w for w in words if len(w) >= 6 and w.isalpha()} | set(lexicon.get("TYPO_TARGETS") or [])
+        self.deletes: Dict[str, Set[str]] = {}
+        for word in targets:
+            for variant in {word} | {word[:i] + word[i + 1:] for i in range(len(word))}:
+                self.deletes.setdefault(variant, set()).add(word)
+
+    @lru_cache(maxsize=20000)
+    def typo(self, word: str) -> str:
+        if len(word) < 5 or not word.isalpha() or word in self.protected or word.startswith(self.stems):
+            return word
+        found = set(self.deletes.get(word, ()))
+        for i in range(len(word)):
+            found |= self.deletes.get(word[:i] + word[i + 1:], set())
+        # "faint" is no typo of "faints", nor "tingle" of "tingles": an ending is a word form.
+        found = {f for f in found if abs(len(f) - len(word)) <= 1 and not (f.startswith(word) or word.startswith(f))}
+        return found.pop() if len(found) == 1 else word
+
+    def __call__(self, doc) -> None:
+        previous = ""
+        for token in doc:
+            word = token.norm_.lower()
+            word = self.chat.get(word, word)
+            if word == "m" and previous == "i":
+                word = "am"
+            elif word == "s" and previous in {"he", "she", "it", "that", "what", "there"}:
+                word = "is"
+            elif word == "d" and previous == "i":
+                word = "would"
+            word = self.typo(word)
+            token.norm_ = word
+            previous = word
 
 
-SPAN_KEY = "clinical"
+def _word_spec(word: str) -> dict:
+    """A Matcher token spec for a word, a stem* or alternatives a|b*."""
+    options = word.split("|")
+    exact = [o for o in options if not o.endswith("*")]
+    stems = [o[:-1] for o in options if o.endswith("*")]
+    if not stems:
+        return {"NORM": {"IN": exact}} if len(exact) > 1 else {"NORM": exact[0]}
+    alternatives = [re.escape(e) for e in exact] + [re.escape(s) + r"[\w'-]*" for s in stems]
+    return {"NORM": {"REGEX": "^(?:" + "|".join(alternatives) + ")$"}}
+
+
+class Compiler:
+    """Turns lexicon phrases into spaCy Matcher patterns."""
+
+    def __init__(self, lexicon: dict, make_doc, normaliser: Normaliser):
+        self.make_doc = make_doc
+        self.normaliser = normaliser
+        self.classes = {name: [str(p) for p in phrases] for name, phrases in (lexicon.get("CLASSES") or {}).items()}
+        stop = sorted(HARD_BOUNDARY | {",", "and", "but", "though", "because", "which", "not", "no", "never",
+                                       "while", "then", "so", "or"})
+        self.gap = {"NORM": {"NOT_IN": stop}, "IS_PUNCT": False, "OP": "?"}
+        self.any = {"NORM": {"NOT_IN": sorted(HARD_BOUNDARY | {","})}, "IS_PUNCT": False, "OP": "?"}
+
+    def norm_words(self, text: str) -> List[str]:
+        doc = self.make_doc(normalise(text))
+        self.normaliser(doc)
+        return [t.norm_ for t in doc]
+
+    def _word(self, word: str) -> List[List[dict]]:
+        """Alternative token sequences for one word of a phrase."""
+        if word == "...":
+            return [[self.gap] * GAP]
+        if word == "~":
+            return [[self.any]]
+        if "|" in word and any(w.startswith("<") for w in word.split("|")):
+            return [seq for part in word.split("|") for seq in self._word(part)]
+        if word.startswith("<") and word.endswith(">"):
+            out, singles = [], []
+            for member in self.classes[word[1:-1]]:
+                sequences = self.phrase(member)
+                for seq in sequences:
+                    if len(seq) == 1 and "OP" not in seq[0]:
+                        singles.append(seq[0])
+                    else:
+                        out.append(seq)
+            if singles:
+                out.append([self._merge(singles)])
+            return out
+        if "|" in word or word.endswith("*"):
+            options, longer = [], []
+            for option in word.split("|"):
+                stem = option.endswith("*")
+                norms = self.norm_words(option[:-1] if stem else option)
+                if len(norms) == 1:
+                    options.append(norms[0] + ("*" if stem else ""))
+                else:  # "anti-depressant*": all words but the last exact
+                    longer.append([{"NORM": n} for n in norms[:-1]] + [_word_spec(norms[-1] + ("*" if stem else ""))])
+            return ([[_word_spec("|".join(options))]] if options else []) + longer
+        return [[{"NORM": n} for n in self.norm_words(word)]]
+
+    @staticmethod
+    def _merge(specs: List[dict]) -> dict:
+        exact, regexes = [], []
+        for spec in specs:
+            value = spec["NORM"]
+            if isinstance(value, str):
+                exact.append(re.escape(value))
+            elif "IN" in value:
+                exact.extend(re.escape(v) for v in value["IN"])
+            else:
+                regexes.append(value["REGEX"][4:-2])
+        return {"NORM": {"REGEX": "^(?:" + "|".join(exact + regexes) + ")$"}}
+
+    def phrase(self, phrase: str) -> List[List[dict]]:
+        parts = [self._word(w) for w in str(phrase).split()]
+        return [list(itertools.chain.from_iterable(combo)) for combo in itertools.product(*parts)]
+
+
+@dataclass
+class Lexicon:
+    matcher: object
+    labels: Dict[str, Tuple[str, str]]  # match key -> (prefix, concept)
+    excludes: List[dict]
+    times: List[Tuple[re.Pattern, str, Optional[float], bool]]
+    cues: Dict[str, Set[str]]
+    normaliser: Normaliser
+
+
+def _all_words(lexicon: dict) -> Set[str]:
+    words: Set[str] = set()
+
+    def walk(value):
+        if isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+        elif isinstance(value, str):
+            for w in re.split(r"[\s|]+", value.lower()):
+                stem = w.endswith("*")
+                w = w.strip("<>*~.")
+                if w.isalpha():
+                    words.add(w + ("*" if stem else ""))
+    for key in ("CLASSES", "SIGN", "TOPIC", "MODIFIER", "TRIGGER", "MEDICINE", "HISTORY", "LOCATION", "CUES", "EXCLUDE"):
+        walk(lexicon.get(key))
+    return words
 
 
 @lru_cache(maxsize=1)
 def build_pipeline(path: Path = LEXICON_FILE):
-    """The spaCy pipeline: sentence splitter, lexicon span ruler, ConText.
+    """The blank spaCy tokenizer, with the lexicon compiled into one Matcher.
 
-    Spans go to a span group rather than `doc.ents` so that categories may
-    overlap: in "my legs suddenly gave way" both the fall and "suddenly" count.
+    Built once per process (the action server and the NLU component warm it up).
     """
     import spacy
-    from medspacy.context import ConTextRule  # noqa: F401  (registers the factory)
+    from spacy.matcher import Matcher
 
     lexicon = load_lexicon(path)
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe("span_ruler", config={"spans_key": SPAN_KEY, "phrase_matcher_attr": "LOWER"})
-    ruler.add_patterns(entity_patterns(lexicon, nlp.make_doc))
-    context = nlp.add_pipe("medspacy_context", config={
-        "rules": "default", "input_span_type": "group", "span_group_name": SPAN_KEY,
-    })
-    context.add([
-        ConTextRule(rule["literal"], rule["category"], direction=rule["direction"])
-        for rule in lexicon.get("CONTEXT", [])
-    ])
+    normaliser = Normaliser(lexicon, _all_words(lexicon))
+    compiler = Compiler(lexicon, nlp.make_doc, normaliser)
+    matcher = Matcher(nlp.vocab)
+    labels: Dict[str, Tuple[str, str]] = {}
+    for category, prefix in CATEGORY_PREFIX.items():
+        for concept, phrases in (lexicon.get(category) or {}).items():
+            key = f"{prefix}:{concept}"
+            labels[key] = (prefix, concept)
+            matcher.add(key, [p for phrase in phrases for p in compiler.phrase(phrase)])
+    excludes = []
+    for number, entry in enumerate(lexicon.get("EXCLUDE") or []):
+        key = f"exclude:{number}"
+        phrases = entry["phrase"] if isinstance(entry["phrase"], list) else [entry["phrase"]]
+        matcher.add(key, [p for phrase in phrases for p in compiler.phrase(phrase)])
+        excludes.append({"key": key, "cancels": set(entry["cancels"]), "scope": entry.get("scope", "span")})
+    cues = {}
+    for name, phrases in (lexicon.get("CUES") or {}).items():
+        key = f"cue:{name}"
+        matcher.add(key, [p for phrase in phrases for p in compiler.phrase(phrase)])
+        cues[name] = {" ".join(compiler.norm_words(str(p))) for p in phrases}
+    times = [(re.compile(t["re"], re.I), t["kind"], t.get("days"), str(t.get("measure", "yes")) != "false")
+             for t in lexicon.get("TIME") or []]
+    nlp.lexicon = Lexicon(matcher, labels, excludes, times, cues, normaliser)
     return nlp
 
 
-def duration_match(text: str) -> Optional[Tuple[float, int, int]]:
-    """The longest duration said, in days, with its character span."""
-    found = []
-    for pattern in DURATIONS:
-        for match in pattern.finditer(text):
-            number, unit = (match.group(1) or "one").lower(), match.group(2).lower().rstrip("s")
-            value = float(number) if number[0].isdigit() else NUMBER_WORDS[number]
-            found.append((value * UNIT_DAYS[unit], match.start(), match.end()))
-    if not found:
-        for pattern, days in DURATION_WORDS:
-            match = pattern.search(text)
-            if match:
-                found.append((days, match.start(), match.end()))
-    return max(found, key=lambda f: f[0]) if found else None
+# --- reading one text ------------------------------------------------------------
+
+@dataclass
+class _Span:
+    """A match being judged: token span, and what context says about it."""
+
+    prefix: str
+    concept: str
+    start: int
+    end: int
+    negated: bool = False
+    hypothetical: bool = False
+    asked: bool = False
+    cancelled: bool = False
+    subject: str = "self"
+    chain: Tuple[str, ...] = ()
+    times: List[Tuple[str, float, str]] = field(default_factory=list)  # kind, days, words
+
+    @property
+    def fact(self) -> str:
+        return f"{self.prefix}:{self.concept}"
+
+
+@dataclass
+class _Time:
+    kind: str
+    days: Optional[float]
+    start: int  # token
+    end: int
+    text: str
+    negated: bool = False
+    measure: bool = True  # a length of time, not only a manner ("gradually")
+
+
+class Reading:
+    """One text read: tokens, clauses, matches, and the context of each match."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.nlp = build_pipeline()
+        self.lex: Lexicon = self.nlp.lexicon
+        self.doc = self.nlp.make_doc(text)
+        self.lex.normaliser(self.doc)
+        self.norms = [t.norm_ for t in self.doc]
+        self._clauses()
+        self._match()
+        self._times()
+
+    # structure -------------------------------------------------------------
+    def _clauses(self) -> None:
+        found = clauses(self.text)
+        spans = sentences(self.text)
+        self.clause_of, self.sentence_of, self.question_of = [], [], []
+        for token in self.doc:
+            index = next((i for i, c in enumerate(found) if c.start <= token.idx < c.end), len(found) - 1)
+            self.clause_of.append(index)
+            self.sentence_of.append(next((i for i, (a, b) in enumerate(spans) if a <= token.idx < b), len(spans) - 1))
+        self.clause_list = found
+
+    def is_boundary(self, i: int) -> bool:
+        return self.norms[i] in HARD_BOUNDARY or self.doc[i].text in HARD_BOUNDARY
+
+    def span_text(self, start: int, end: int) -> str:
+        return self.doc[start:end].text
+
+    # matching --------------------------------------------------------------
+    def _match(self) -> None:
+        raw = self.lex.matcher(self.doc)
+        by_key: Dict[str, List[Tuple[int, int]]] = {}
+        for match_id, start, end in raw:
+            by_key.setdefault(self.nlp.vocab.strings[match_id], []).append((start, end))
+        self.cues: Dict[str, List[Tuple[int, int]]] = {}
+        spans: List[_Span] = []
+        for key, found in by_key.items():
+            if key.startswith("cue:"):
+                self.cues[key[4:]] = _longest(found)
+            elif key in self.lex.labels:
+                prefix, concept = self.lex.labels[key]
+                spans.extend(_Span(prefix, concept, s, e) for s, e in _longest(found))
+        for entry in self.lex.excludes:
+            for start, end in by_key.get(entry["key"], []):
+                for span in spans:
+                    if span.fact not in entry["cancels"]:
+                        continue
+                    if entry["scope"] == "sentence":
+                        if self.sentence_of[span.start] == self.sentence_of[start]:
+                            span.cancelled = True
+                    elif span.start < end and start < span.end:
+                        span.cancelled = True
+        spans = [s for s in spans if not s.cancelled]
+        # Within the signs the longest match wins; a topic word inside a sign is the sign.
+        # Generic findings composed from a body part and a problem word may
+        # overlap a specific one ("hand grip is weaker" is both weakness and a weaker grip).
+        kept: List[_Span] = []
+        for tier in (True, False):
+            signs = [s for s in spans if s.prefix == "sign" and (s.fact in GENERIC_SIGNS) == tier]
+            chosen: List[_Span] = []
+            for span in sorted(signs, key=lambda s: (s.start - s.end, s.start)):
+                if all(span.end <= k.start or span.start >= k.end for k in chosen):
+                    chosen.append(span)
+            kept += chosen
+        topics = [s for s in spans if s.prefix == "topic"
+                  and all(s.end <= k.start or s.start >= k.end for k in kept)]
+        others = [s for s in spans if s.prefix not in ("sign", "topic")]
+        self.spans = sorted(kept + topics + others, key=lambda s: (s.start, s.end))
+
+    def _times(self) -> None:
+        lower = self.text.lower()
+        self.times: List[_Time] = []
+        for pattern, kind, days, measure in self.lex.times:
+            for match in pattern.finditer(lower):
+                tokens = [t.i for t in self.doc if match.start() <= t.idx < match.end()]
+                if not tokens:
+                    continue
+                value = days if days is not None else KIND_DAYS.get(kind)
+                if kind == "duration":
+                    value = _duration_days(match)
+                    if value is None:
+                        continue
+                self.times.append(_Time(kind, value, tokens[0], tokens[-1] + 1, self.text[match.start():match.end()],
+                                        measure=measure))
+        durations = [t for t in self.times if t.kind == "duration"]
+        # A word that is part of a longer duration is not a time of its own ("last week" in "for the last week").
+        self.times = [t for t in self.times if t.kind == "duration" or t.kind in ("event", "since_event", "not_sudden")
+                      or not any(d.start < t.end and t.start < d.end for d in durations)]
+
+    # context ---------------------------------------------------------------
+    def inside_any(self, start: int, end: int, labels=("sign", "trigger", "modifier", "med", "history", "topic")) -> bool:
+        return any(s.prefix in labels and s.start <= start and end <= s.end for s in self.spans)
+
+    def cue_spans(self, name: str) -> List[Tuple[int, int]]:
+        return self.cues.get(name, [])
+
+    def judge(self) -> None:
+        self._negation()
+        self._backward_denial()
+        self._hypothetical()
+        self._questions()
+        self._subjects()
+        self._attach_times()
+
+    def _negation(self) -> None:
+        pseudo = self.cue_spans("pseudo_negation")
+        # "can walk fine" says itself what it means; a denial before it does not reach it.
+        targets = [s for s in self.spans if s.prefix not in ("location",) and s.fact != "sign:normal_function"]
+        for start, end in self.cue_spans("negation_forward"):
+            if self.inside_any(start, end) or any(p[0] <= start < p[1] for p in pseudo):
+                continue
+            sentence = self.sentence_of[start]
+            if self.norms[start] == "without" and any(
+                    self.norms[i] in {"not", "never", "no"} and self.clause_of[i] == self.clause_of[start]
+                    for i in range(max(0, start - 8), start)):
+                continue  # "I can't walk far without stumbling": the stumbling is affirmed
+            first = None
+            for span in targets:
+                if span.start < end or self.sentence_of[span.start] != sentence:
+                    continue
+                between = range(end, span.start)
+                if span.start - end > NEGATION_REACH or any(
+                        self.is_boundary(i) or self.norms[i] in CLAUSE_WORDS or self.norms[i] == ","
+                        for i in between):
+                    break
+                first = span
+                break
+            if first is None:
+                continue
+            chain = [first]
+            for span in targets:
+                if span.start <= chain[-1].start:
+                    continue
+                gap = range(chain[-1].end, span.start)
+                if len(gap) <= 3 and all(self.norms[i] in LIST_WORDS for i in gap) and \
+                        self.sentence_of[span.start] == sentence:
+                    chain.append(span)
+                elif span.start >= chain[-1].end:
+                    break
+            for span in chain:
+                span.negated = True
+
+    def _backward_denial(self) -> None:
+        links = self.lex.cues.get("backward_links", set())
+        for start, end in self.cue_spans("denial_backward"):
+            if self.inside_any(start, end):
+                continue  # "can walk fine" is a finding of its own
+            if start > 0 and self.norms[start - 1] in {"not", "never"}:
+                continue  # "not normal for me", "isn't right": they affirm
+            if end < len(self.norms) and self.norms[end] == "for" and end + 1 < len(self.norms) \
+                    and self.norms[end + 1] in {"me", "him", "her"}:
+                continue  # "normal for me" is how the person is, not a denial
+            # "fine at rest", "fine sitting down": the circumstance is denied.
+            for span in self.spans:
+                if span.prefix == "modifier" and end <= span.start <= end + 1:
+                    span.negated = True
+            i = start - 1
+            while i >= 0 and self.norms[i] in links:
+                i -= 1
+            chain = [s for s in self.spans if s.end == i + 1 and s.prefix in ("sign", "topic", "modifier")]
+            while chain:
+                for span in chain:
+                    span.negated = True
+                first = min(s.start for s in chain)
+                j = first - 1
+                while j >= 0 and self.norms[j] in {",", "and", "or", "&", "my", "the", "your"}:
+                    j -= 1
+                if j == first - 1:
+                    break
+                chain = [s for s in self.spans if s.end == j + 1 and s.prefix in ("sign", "topic")]
+
+    def _hypothetical(self) -> None:
+        affirm = self.cue_spans("affirm_before")
+        for start, end in self.cue_spans("hypothetical"):
+            if any(a[0] <= start < a[1] or 0 <= start - a[1] <= 1 for a in affirm):
+                continue
+            if self.inside_any(start, end, labels=("sign",)):
+                continue
+            phrase = " ".join(self.norms[start:end])
+            clause = self.clause_of[start]
+            stop = end
+            seen_subject = False
+            while stop < len(self.norms) and self.clause_of[stop] == clause and not self.is_boundary(stop):
+                word = self.norms[stop]
+                if phrase in IF_CUES:
+                    if word in {"then", "what", "should", "would", "will", "do", "does", "is"} and stop > end:
+                        break
+                    if word in SUBJECT_PRONOUNS:
+                        if seen_subject and stop - end >= 2:
+                            break
+                        seen_subject = True
+                stop += 1
+            for span in self.spans:
+                if span.prefix in ("sign", "history", "topic") and end <= span.start < stop \
+                        and span.fact != "sign:twitching":
+                    span.hypothetical = True
+
+    def _questions(self) -> None:
+        for span in self.spans:
+            clause = clause_at(self.text, self.doc[span.start].idx)
+            if not clause.question:
+                continue
+            if clause.presupposing and span.prefix == "sign" and span.fact not in NOT_RED_FLAGS:
+                continue  # "why is my face drooping?" reports the droop
+            if span.fact == "sign:thinks_stroke" and re.search(r"\b(?:am i|is this|is it)\b",
+                                                               self.text[clause.start:clause.end], re.I):
+                continue  # "am I having a stroke?", "is this a stroke??": happening now
+            span.asked = True
+
+    def _subject_markers(self) -> List[Tuple[int, str, Tuple[str, ...]]]:
+        """(token, subject, chain) for every word that names whose the words after are."""
+        markers = []
+        last_other: Tuple[str, ...] = ()
+        norms = self.norms
+        relation = {w: kind for kind, words in SUBJECT_WORDS.items() for w in words}
+        i = 0
+        while i < len(norms):
+            word = norms[i]
+            if word in {"my", "our"}:
+                chain: List[str] = []
+                j = i + 1
+                while j < len(norms) and j <= i + 4:
+                    w = norms[j]
+                    if w in relation:
+                        chain.append(w)
+                        if j + 1 < len(norms) and norms[j + 1] in {"'s", "s"}:
+                            j += 2
+                            continue
+                        break
+                    if w in {"year", "yr", "years"} and j + 1 < len(norms) and norms[j + 1] == "old":
+                        chain.append("child")
+                        break
+                    if not (w.isdigit() or w in {"little", "older", "younger", "elderly", "old", "eldest",
+                                                 "youngest", "(", ")", "best", "late", "step", "big", "baby"}):
+                        break
+                    j += 1
+                if chain:
+                    kind = relation.get(chain[0], "other")
+                    subject = "pet" if kind == "pet" else "other"
+                    markers.append((i, subject, tuple(chain)))
+                    if subject == "other":
+                        last_other = tuple(chain)
+                    i = j + 1
+                    continue
+                markers.append((i, "self", ()))
+            elif word in {"i", "me", "myself", "we"} and word != "me":
+                markers.append((i, "self", ()))
+            elif word in THIRD_PERSON:
+                markers.append((i, "other", last_other or ("someone",)))
+            elif word in GENERIC_WORDS:
+                markers.append((i, "generic", ()))
+            elif word in relation and (i == 0 or norms[i - 1] in {",", ".", "a", "the", "and", "her", "his"}
+                                       or self.clause_of[i - 1] != self.clause_of[i]):
+                kind = relation[word]
+                if norms[i - 1] not in {"her", "his"} if i else True:
+                    markers.append((i, "pet" if kind == "pet" else "other", (word,)))
+                    if kind != "pet":
+                        last_other = (word,)
+            i += 1
+        return markers
+
+    def _subjects(self) -> None:
+        markers = self.markers = self._subject_markers()
+        for span in self.spans:
+            before = [m for m in markers if m[0] < span.end]
+            if before:
+                _, span.subject, span.chain = before[-1]
+            if span.subject == "generic" and {"me", "myself"} & set(self.norms[span.start:span.end]):
+                span.subject, span.chain = "self", ()  # "everyone would be better off without me"
+
+    def _attach_times(self) -> None:
+        """Gives each time expression to the finding it is about."""
+        for time in self.times:
+            if time.kind == "not_sudden":
+                continue
+            candidates = [s for s in self.spans if s.prefix in ("sign", "med", "trigger", "history")
+                          and not s.negated and s.fact not in ("sign:normal_function",)]
+            clause = self.clause_of[time.start]
+            sentence = self.sentence_of[time.start]
+            if time.kind == "event":
+                # "went numb" tells when only if nothing else in the sentence does.
+                if any(t.kind not in ("event", "since_event", "not_sudden", "transient") and
+                       self.sentence_of[t.start] == sentence for t in self.times):
+                    continue
+                near = [s for s in candidates if s.prefix == "sign" and s.start - 2 <= time.start < s.end + 2]
+                for span in near:
+                    span.times.append((time.kind, 0.5, time.text))
+                continue
+            same_clause = [s for s in candidates if self.clause_of[s.start] == clause]
+            if same_clause:
+                nearest = min(same_clause, key=lambda s: _distance(s, time))
+                closest = _distance(nearest, time)
+                for span in same_clause:
+                    # every loss of function of the clause shares its time ("arm went numb and weak 30 minutes ago")
+                    if _distance(span, time) == closest or (
+                            span.fact in LOSS_OF_FUNCTION and nearest.fact in LOSS_OF_FUNCTION):
+                        span.times.append((time.kind, time.days, time.text))
+                continue
+            # A time in a clause about someone else stays theirs ("my uncle had a stroke last year").
+            markers = [m for m in self.markers if self.clause_of[m[0]] == clause]
+            same_sentence = [s for s in candidates if self.sentence_of[s.start] == sentence
+                             and all((m[1], m[2]) == (s.subject, s.chain) for m in markers)]
+            if same_sentence:
+                nearest = min(same_sentence, key=lambda s: _distance(s, time))
+                nearest.times.append((time.kind, time.days, time.text))
+                for span in same_sentence:
+                    if span is not nearest and span.fact in LOSS_OF_FUNCTION and not span.times:
+                        span.times.append((time.kind, time.days, time.text))
+
+    def not_sudden(self) -> bool:
+        return any(t.kind == "not_sudden" for t in self.times)
+
+
+def _longest(found: List[Tuple[int, int]]) -> List[Tuple[int, int]]:
+    """Overlapping matches of one key joined into the longest."""
+    out: List[List[int]] = []
+    for start, end in sorted(found):
+        if out and start < out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return [(s, e) for s, e in out]
+
+
+def _distance(span: _Span, time: _Time) -> int:
+    if time.end <= span.start:
+        return span.start - time.end
+    if span.end <= time.start:
+        return time.start - span.end
+    return 0
+
+
+def _duration_days(match: re.Match) -> Optional[float]:
+    groups = [g for g in match.groups()]
+    number = (groups[0] or "one").lower().strip()
+    unit = (groups[1] or "").lower().rstrip("s") if len(groups) > 1 else ""
+    if not unit:
+        return None
+    unit = {"hr": "hour", "h": "hour", "min": "minute", "minute": "minute", "wk": "week", "w": "week", "mth": "month",
+            "mo": "month", "yr": "year", "d": "day"}.get(unit, unit)
+    if unit not in UNIT_DAYS:
+        return None
+    value = float(number) if number[0].isdigit() else NUMBER_WORDS.get(number, 1)
+    return value * UNIT_DAYS[unit]
+
+
+def _onset(span: _Span, fallback: List[Tuple[str, float, str]]) -> Tuple[Optional[str], str]:
+    """The onset of a loss of function, from the times given to it."""
+    times = span.times or fallback
+    kinds = {k for k, _, _ in times}
+    if "remote" in kinds:
+        return "remote", next(t for k, _, t in times if k == "remote")
+    if "rapid" in kinds:
+        return "sudden", next(t for k, _, t in times if k == "rapid")
+    timed = [(d, t, k) for k, d, t in times if d is not None and k not in ("event", "since_event")]
+    if timed:
+        days, words, _ = min(timed)
+        return ("sudden" if days <= 1 else "days" if days < 14 else "gradual"), words
+    if "worsening" in kinds:
+        return "gradual", next(t for k, _, t in times if k == "worsening")
+    if "recurrent" in kinds:
+        return "recurrent", next(t for k, _, t in times if k == "recurrent")
+    if "since_event" in kinds:
+        return "days", next(t for k, _, t in times if k == "since_event")
+    if "event" in kinds:
+        return "sudden", next(t for k, _, t in times if k == "event")
+    return None, ""
 
 
 def age_match(text: str) -> Optional[Tuple[int, int, int]]:
@@ -239,131 +826,125 @@ def age_match(text: str) -> Optional[Tuple[int, int, int]]:
     return None
 
 
-def _context_categories(ent, covered: Set[int], text: str = "") -> Set[str]:
-    """ConText categories that modify `ent`, ignoring words of matched phrases.
-
-    A negation word inside a matched phrase is part of what the person said, not
-    a denial: the "n't" of "I can't breathe" negates neither "can't breathe" nor
-    anything after it ("can't speak properly ... her face looks droopy").
-    """
-    categories = set()
-    for modifier in ent._.modifiers:
-        start, end = modifier.modifier_span
-        if all(i in covered for i in range(start, end)):
-            continue
-        if text and ent.doc[start:end].start_char < len(text):
-            # "my calf twitches, is that normal": the question's words modify nothing outside it.
-            where = clause_at(text, ent.doc[start].idx)
-            if where.question and not where.start <= ent.start_char < where.end:
-                continue
-        categories.add(modifier.category)
-    return categories
+def duration_match(text: str) -> Optional[Tuple[float, int, int]]:
+    """The longest time said in a text, in days, with its character span (a bare
+    answer to "how long has it been going on?")."""
+    reading = Reading(normalise(text))
+    found = [(t.days, t.text) for t in reading.times if t.days is not None and t.kind not in ("event", "since_event")]
+    if not found:
+        return None
+    days, words = max(found)
+    start = reading.text.lower().find(words.lower())
+    return days, start, start + len(words)
 
 
 def mentions(text: str) -> List[Mention]:
-    """Every concept in the text, with the ConText categories that modify it.
-
-    Overlapping matches of one concept are joined ("keep dropping" + "dropping
-    things" quote the person as "keep dropping things"); within a category the
-    longest match wins; across categories matches may overlap ("my legs
-    suddenly gave way" is both a fall and a sudden onset).
-    """
-    from spacy.util import filter_spans
-
-    doc = build_pipeline()(text)
-    spans = doc.spans[SPAN_KEY]
-    covered = {i for span in spans if span.label_ == "sign" for i in range(span.start, span.end)}
-    joined: List[list] = []  # [label, concept, start, end, categories]
-    for span in sorted(spans, key=lambda s: (s.label_, s.id_, s.start)):
-        last = joined[-1] if joined else None
-        if last and (last[0], last[1]) == (span.label_, span.id_) and span.start < last[3]:
-            last[3] = max(last[3], span.end)
-            last[4] |= _context_categories(span, covered, text)
-        else:
-            joined.append([span.label_, span.id_, span.start, span.end, _context_categories(span, covered, text)])
-    found = []
-    for label in {j[0] for j in joined}:
-        group = [j for j in joined if j[0] == label]
-        kept = {(s.start, s.end) for s in filter_spans([doc[j[2]:j[3]] for j in group])}
-        for _, concept, start, end, categories in group:
-            if (start, end) not in kept:
-                continue
-            span = doc[start:end]
-            found.append(Mention(
-                fact=f"{label}:{concept}",
-                text=span.text,
-                start=span.start_char,
-                end=span.end_char,
-                negated="NEGATED_EXISTENCE" in categories,
-                family="FAMILY" in categories,
-                hypothetical="HYPOTHETICAL" in categories,
-                asked=_asked(text, span.start_char, f"{label}:{concept}"),
-            ))
-    return sorted(found, key=lambda m: (m.start, m.end, m.fact))
-
-
-def _asked(text: str, start: int, fact: str) -> bool:
-    """Whether a mention sits in a question rather than a report.
-
-    A question that takes a red flag as given still reports it ("why is my face
-    drooping?"): missing an emergency is the worst failure. Twitching in such a
-    question ("why do my muscles twitch?") is left to the FAQ.
-    """
-    clause = clause_at(text, start)
-    if not clause.question:
-        return False
-    return not (clause.presupposing and fact.startswith("sign:") and fact not in NOT_RED_FLAGS)
-
-
-def _subject(text: str, found: Iterable[Mention]) -> str:
-    """`other` when the message is about someone else ("my dad (64) has ...")."""
-    found = list(found)
-    others = [m for m in found if m.fact == "subject:other"]
-    if not others:
-        return "self"
-    first_other = min(m.start for m in others)
-    signs = [m for m in found if m.fact.startswith("sign:")]
-    first_sign = min((m.start for m in signs), default=len(text))
-    # "I twitch ... my dad had ALS": the person talks about themselves first.
-    before = text[:min(first_other, first_sign)]
-    if FIRST_PERSON_BODY.search(before) and first_sign < first_other:
-        return "self"
-    # "my dad ... my calf twitches too" would need a second subject; keep it simple
-    # and triage the person named first.
-    return "other"
+    """Every concept in the text, each with its own context."""
+    return _read(normalise(text))[1]
 
 
 Measure = Tuple[float, int, int]  # value, start, end (characters)
+
+
+def _read(text: str):
+    reading = Reading(text)
+    reading.judge()
+    spans = reading.spans
+    # Normal exertion explains breathlessness, heavy or weak legs after it
+    # ("out of breath after my 10k run", "legs like jelly after leg day").
+    causal_exercise = {reading.sentence_of[s.start] for s in spans if s.fact == "trigger:hard_exercise"
+                       and any(reading.norms[i] in CAUSAL for i in range(max(0, s.start - 3), s.start))}
+    for span in spans:
+        if span.fact in EXERTIONAL and reading.sentence_of[span.start] in causal_exercise:
+            at_rest = any(s.fact == "modifier:at_rest" and not s.negated
+                          and reading.sentence_of[s.start] == reading.sentence_of[span.start] for s in spans)
+            if not at_rest:
+                span.cancelled = True
+    # Long ago is history, not an emergency now ("I fainted once at a blood test when I was 15").
+    for span in spans:
+        if span.fact in ACUTE and any(k == "remote" for k, _, _ in span.times):
+            span.cancelled = True
+    spans = [s for s in spans if not s.cancelled]
+    out = []
+    for span in spans:
+        onset = None
+        if span.fact in LOSS_OF_FUNCTION:
+            onset = _onset(span, [])[0]
+        out.append(Mention(
+            fact=span.fact, text=reading.span_text(span.start, span.end),
+            start=reading.doc[span.start].idx, end=reading.doc[span.end - 1].idx + len(reading.doc[span.end - 1]),
+            negated=span.negated, family=span.subject == "other", hypothetical=span.hypothetical,
+            asked=span.asked, subject=span.subject, onset=onset))
+    return reading, out, spans
 
 
 def extract_with_mentions(text: str) -> Tuple[Findings, List[Mention], Dict[str, Measure]]:
     """Findings of one message, the mentions that made them (final facts), and
     the age and duration said, with their spans (keys `age`, `duration_days`)."""
     text = normalise(text)
-    found = mentions(text)
-    subject = _subject(text, found)
-    age, duration = age_match(text), duration_match(text)
-    findings = Findings(subject=subject, age=age[0] if age else None, duration_days=duration[0] if duration else None)
-    for key, match in (("age", age), ("duration", duration)):
-        if match:
-            findings.evidence[key] = text[match[1]:match[2]]
+    reading, found, spans = _read(text)
+    reported = [(m, s) for m, s in zip(found, spans) if not (m.hypothetical or m.asked)]
+    signs = [(m, s) for m, s in reported if m.fact.startswith("sign:") and not m.negated
+             and m.subject in ("self", "other")]
+    main = signs[0][1] if signs else None
+    subject, chain = (main.subject, main.chain) if main else ("self", ())
+    if subject == "other" and not chain:
+        chain = ("someone",)
+    findings = Findings(subject=subject)
+
+    age = age_match(text)
+    if age:
+        findings.age = age[0]
+        findings.evidence["age"] = text[age[1]:age[2]]
+
+    def belongs(mention: Mention, span: _Span) -> bool:
+        if mention.subject in ("generic", "pet"):
+            return False
+        if mention.fact.startswith("sign:") and (span.subject, span.chain) != (subject, chain) \
+                and mention.fact not in ANY_SUBJECT:
+            return subject == "self" and mention.subject == "self"
+        return True
+
     used: List[Mention] = []
-    for mention in found:
+    has_twitch = any(m.fact == "sign:twitching" for m, _ in reported if not m.negated)
+    other_signs = any(m.fact.startswith("sign:") and m.fact != "sign:twitching" and not m.negated
+                      for m, _ in reported)
+    twitch_sentences = {reading.sentence_of[s.start] for m, s in reported if m.fact == "sign:twitching"}
+    sign_spans = [s for m, s in reported if m.fact.startswith("sign:")]
+    for mention, span in zip(found, spans):
         fact = mention.fact
-        if fact.startswith("subject:"):
-            continue
-        if fact == "history:als":
-            # ALS is only ever a finding as family history; "I'm scared it's ALS" is fear.
-            if not (mention.family and mention.asserted):
-                continue
-            mention = Mention("history:family_als", mention.text, mention.start, mention.end)
-            fact = mention.fact
-        elif mention.family and subject == "self" and fact.startswith("sign:"):
-            continue  # a relative's symptom, not the person's
         if mention.hypothetical:
             continue
         if mention.asked:
-            findings.asked.add(fact)
+            if fact.startswith("sign:"):
+                findings.asked.add(fact)
+            continue
+        if fact.startswith("history:"):
+            if fact == "history:als":
+                # ALS is a finding only as family history; "I'm scared it's ALS" is fear.
+                relatives = SUBJECT_WORDS["family"]
+                is_family = bool(span.chain) and span.chain[-1] in relatives and (
+                    span.chain[:-1] == (chain if subject == "other" else ()))
+                if not is_family or mention.negated:
+                    if is_family and mention.negated:
+                        findings.absent.add("history:family_als")
+                    continue
+                mention = replace(mention, fact="history:family_als")
+                fact = mention.fact
+            elif fact == "history:familial_als":
+                mention = replace(mention, fact="history:family_als")
+                fact = mention.fact
+        elif not belongs(mention, span):
+            continue
+        if fact.startswith("location:"):
+            inside = any(s.start <= span.start and span.end <= s.end for s in sign_spans)
+            if inside or not (reading.sentence_of[span.start] in twitch_sentences or not other_signs):
+                continue
+        if fact.startswith("topic:"):
+            if mention.negated:
+                sign = "sign:" + fact.split(":", 1)[1]
+                findings.absent.add(sign)
+                used.append(mention)
             continue
         used.append(mention)
         if mention.negated:
@@ -371,11 +952,144 @@ def extract_with_mentions(text: str) -> Tuple[Findings, List[Mention], Dict[str,
         else:
             findings.present.add(fact)
             findings.evidence.setdefault(fact, mention.text)
+    _time_facts(findings, reading, found, spans, has_twitch, other_signs)
+    _derived(findings, reading, [(m, s) for m, s in zip(found, spans) if m in used or m.fact.startswith("sign:")])
     # "no weakness in my legs, but my hand is weak": asserted anywhere wins.
     findings.absent -= findings.present
     findings.asked -= findings.present
-    measures = {name: match for name, match in (("age", age), ("duration_days", duration)) if match}
+    measures: Dict[str, Measure] = {}
+    if age:
+        measures["age"] = (float(age[0]), age[1], age[2])
+    if findings.duration_days is not None and "duration" in findings.evidence:
+        words = findings.evidence["duration"]
+        start = text.find(words)
+        measures["duration_days"] = (findings.duration_days, start, start + len(words))
     return findings, used, measures
+
+
+def _time_facts(findings: Findings, reading: Reading, found: List[Mention], spans: List[_Span],
+                has_twitch: bool, other_signs: bool) -> None:
+    """Onsets of losses of function, the twitching's duration, and the times of
+    medicines and fluid loss."""
+    present = findings.present
+    lof = [(m, s) for m, s in zip(found, spans) if m.fact in present and m.fact in LOSS_OF_FUNCTION]
+    for mention, span in lof:
+        onset, words = _onset(span, [])
+        if onset in ("sudden", "days", "gradual", "recurrent"):
+            fact = f"onset:{onset}"
+            present.add(fact)
+            findings.evidence.setdefault(fact, words)
+    if any(k == "worsening" for _, s in lof for k, _, _ in s.times):
+        present.add("onset:worsening")
+    signs_said = any(m.fact.startswith("sign:") for m in found if not (m.asked or m.hypothetical))
+    if not signs_said:
+        # An answer to "when did it start?": the times said are the onset.
+        kinds = {t.kind: t for t in reading.times}
+        for kind in ("sudden", "days", "gradual"):
+            if kind in kinds:
+                present.add(f"onset:{kind}")
+                findings.evidence.setdefault(f"onset:{kind}", kinds[kind].text)
+        durations = [t for t in reading.times if t.kind == "duration" and t.days is not None]
+        if durations and not {"onset:sudden", "onset:days", "onset:gradual"} & present:
+            days = max(t.days for t in durations)
+            present.add("onset:sudden" if days <= 1 else "onset:days" if days < 14 else "onset:gradual")
+        if any(t.kind == "worsening" for t in reading.times):
+            present.add("onset:worsening")
+    if reading.not_sudden():
+        present.discard("onset:sudden")
+        findings.absent.add("onset:sudden")
+        if not {"onset:days", "onset:gradual"} & present:
+            present.add("onset:gradual")
+    # The twitching's duration: times given to it, or said on their own.
+    measured = {t.text for t in reading.times if t.measure}
+    twitch_times = [(d, t) for m, s in zip(found, spans) if m.fact == "sign:twitching" and m.fact in present
+                    for k, d, t in s.times if d is not None and k not in ("event", "since_event", "remote")
+                    and t in measured]
+    lone = []
+    for time in reading.times:
+        if time.days is None or not time.measure or time.kind in ("event", "since_event", "remote", "not_sudden"):
+            continue
+        given = any((time.kind, time.days, time.text) in s.times for s in spans)
+        clause = reading.clause_of[time.start]
+        elsewhere = any(reading.clause_of[m[0]] == clause and m[1] != "self" for m in reading.markers) or any(
+            reading.clause_of[s.start] == clause for s in spans if s.prefix in ("sign", "med", "trigger", "history"))
+        if not given and not elsewhere:
+            lone.append((time.days, time.text))
+    if twitch_times:
+        days, words = max(twitch_times)
+    elif lone and (has_twitch or not other_signs):
+        days, words = max(lone)
+    else:
+        days = None
+    if days is not None:
+        findings.duration_days = round(days, 3) if days < 1 else float(round(days))
+        findings.evidence["duration"] = words
+    # Medicines: long taken, or just started or changed.
+    for mention, span in zip(found, spans):
+        if not mention.fact.startswith("med:") or mention.fact not in present:
+            continue
+        days = [d for k, d, _ in span.times if d is not None and k not in ("event", "since_event")]
+        if any(d >= 180 for d in days) or any(k == "gradual" and d and d >= 60 for k, d, _ in span.times):
+            present.add("modifier:med_long_term")
+        elif any(d <= 14 for d in days) or _med_started(reading, span):
+            present.add("modifier:dose_change")
+            findings.evidence.setdefault("modifier:dose_change", mention.text)
+    # Several days of vomiting or diarrhoea lose salts (a one-day bug does not).
+    for mention, span in zip(found, spans):
+        if mention.fact in ("sign:vomiting", "sign:diarrhoea", "trigger:vomiting_diarrhoea") and mention.fact in present:
+            days = [d for k, d, _ in span.times if d is not None and k in ("duration", "days", "gradual")]
+            if any(d >= 2 for d in days) or re.search(r"\bdays of\b", reading.text, re.I):
+                present.add("trigger:fluid_loss")
+                findings.evidence.setdefault("trigger:fluid_loss", mention.text)
+    if {"sign:vomiting", "sign:diarrhoea"} <= present:
+        present.add("trigger:fluid_loss")
+
+
+def _med_started(reading: Reading, span: _Span) -> bool:
+    """A start or a dose change said next to a medicine ("started sertraline", "upped my venlafaxine")."""
+    starts = {" ".join(str(p).lower().split()) for p in load_lexicon()["CLASSES"]["MED_START"]} \
+        if not hasattr(reading.lex, "med_start") else reading.lex.med_start
+    reading.lex.med_start = starts
+    clause = reading.clause_of[span.start]
+    window = [i for i in range(max(0, span.start - 6), min(len(reading.norms), span.end + 4))
+              if reading.clause_of[i] == clause]
+    words = " " + " ".join(reading.norms[i] for i in window) + " "
+    near = " " + " ".join(reading.doc[i].lower_ for i in window) + " "
+    return any(f" {w} " in words or f" {w} " in near for w in starts) or " dose " in words
+
+
+def _derived(findings: Findings, reading: Reading, pairs: List[Tuple[Mention, _Span]]) -> None:
+    """Findings that come from several others: weakness spreading over hours or
+    days (Guillain-Barre), and the lost ability to walk after an infection."""
+    present = findings.present
+    weak = [(m, s) for m, s in pairs if m.fact in {"sign:weakness", "sign:cannot_walk", "sign:falls", "sign:heaviness",
+                                                  "sign:weakness_function", "sign:one_side_weakness"}
+            and m.fact in present and not m.negated]
+    regions, days = set(), []
+    for mention, span in weak:
+        words = set(reading.norms[span.start:span.end])
+        if words & ARM_WORDS:
+            regions.add("arm")
+        if words & LEG_WORDS or mention.fact in ("sign:cannot_walk", "sign:falls"):
+            regions.add("leg")
+        days.extend(d for k, d, _ in span.times if d is not None and k not in ("event", "since_event", "remote"))
+    rapid = any(t.kind == "rapid" for t in reading.times) and weak
+    recent = bool(days) and min(days) <= 7
+    if rapid or ({"arm", "leg"} <= regions and recent):
+        present.add("onset:rapid_spread")
+        findings.evidence.setdefault("onset:rapid_spread", " / ".join(m.text for m, _ in weak))
+    walk_lost = [(m, s) for m, s in weak if m.fact in ("sign:cannot_walk", "sign:falls")]
+    if walk_lost and (any(d <= 3 for _, s in walk_lost for k, d, _ in s.times if d is not None)
+                      or "trigger:recent_infection" in present) and (
+            {"sign:weakness", "sign:heaviness", "sign:numbness"} & present or "trigger:recent_infection" in present):
+        if "sign:cannot_walk" in present or any(d <= 1 for _, s in walk_lost for k, d, _ in s.times if d is not None):
+            present.add("onset:rapid_spread")
+            findings.evidence.setdefault("onset:rapid_spread", walk_lost[0][0].text)
+    # No longer able to walk or stand since today: a new loss of function over hours.
+    cannot = [s for m, s in walk_lost if m.fact == "sign:cannot_walk"]
+    if any(d <= 1 for s in cannot for k, d, _ in s.times if d is not None and k != "remote"):
+        present.add("onset:rapid_spread")
+        findings.evidence.setdefault("onset:rapid_spread", walk_lost[0][0].text)
 
 
 def extract(text: str) -> Findings:

@@ -32,7 +32,7 @@ MAX_UNCLEAR = 2
 WEAKNESS_FACTS = ["sign:weakness_function", "sign:wasting", "sign:weakness", "sign:heaviness"]
 OTHER_RED_FLAG_FACTS = ["sign:speech_change", "sign:swallowing_change", "sign:tongue_twitching", "sign:breathless",
                         "sign:breathing_difficulty", "sign:numbness", "sign:morning_headache",
-                        "sign:daytime_sleepiness", "sign:cannot_swallow"]
+                        "sign:daytime_sleepiness", "sign:cannot_swallow", "sign:bulbar_or_breathing"]
 RELEVANT_PREFIX = {
     "weakness_or_wasting": tuple(WEAKNESS_FACTS) + ("sign:normal_function",),
     "speech_breathing_or_numbness": tuple(OTHER_RED_FLAG_FACTS),
@@ -51,9 +51,17 @@ EXAMPLES = {
     "twitch_duration": 'For example "3 days", "about 2 weeks" or "a few months".',
     "person_age": 'Just the age in years, for example "34".',
 }
-NO_WORDS = re.compile(r"^\s*(no|nope|nah|none|neither|nothing|never|not really|none of (these|them|those)|no medicines?|"
-                      r"no meds|nothing like that)\b", re.I)
-YES_WORDS = re.compile(r"^\s*(yes|yeah|yep|yup|y|sure|i have|i do|correct)\b", re.I)
+NO_WORDS = re.compile(r"^\s*(no|nope|nah|naw|none|neither|nothing|never|not really|not at all|none of (these|them|those)|"
+                      r"no medicines?|no meds|nothing like that|n)\b", re.I)
+YES_WORDS = re.compile(r"^\s*(yes|yeah|yea|yep|yup|ya|y|sure|i have|i do|correct|a bit|a little|slightly|kind of|kinda|"
+                       r"sort of|maybe a bit|i think so|definitely|absolutely|ok|okay)\b", re.I)
+# The onset question's answers (domain.yml buttons send these texts as payloads).
+ONSET_CHOICES = [
+    ("In the last day", "in the last day"),
+    ("Over days", "over days"),
+    ("Over weeks or months", "over weeks or months"),
+    ("Not sure", "not sure"),
+]
 NOT_SURE = re.compile(r"\b(not sure|don'?t know|dunno|no idea|unsure|idk)\b", re.I)
 BARE_AGE = re.compile(r"^\s*(\d{1,3})\s*(?:years?|yrs?|y)?\s*\.?\s*$", re.I)
 # Intents handed over to their own rules while the check is open (the check
@@ -168,7 +176,7 @@ def _answer(slot: str, text: str, intent: Optional[str], said: Findings, finding
             return _yes(findings, present)
         if says_no or (relevant and not present):
             return "no"
-        if says_yes and slot == "weakness_or_wasting":
+        if says_yes:
             return "yes"
         return None
     if slot == "family_history":
@@ -181,7 +189,9 @@ def _answer(slot: str, text: str, intent: Optional[str], said: Findings, finding
         onset = [f for f in relevant if f in said.present]
         if onset:
             return ", ".join(_label(f) for f in onset)
-        return "not sudden" if "onset:sudden" in said.absent else None
+        if "onset:sudden" in said.absent:
+            return "not sudden"
+        return "not sure" if NOT_SURE.search(text) else None
     if slot == "twitch_location":
         return ", ".join(_label(f) for f in relevant) if relevant else None
     if slot == "twitch_duration":
@@ -213,6 +223,10 @@ def _affirmed_facts(slot: str, said: Findings) -> Findings:
     if slot == "weakness_or_wasting":
         said.present.add("sign:weakness_function")
         said.evidence["sign:weakness_function"] = "yes to weakness (dropping things, tripping, buttons or stairs)"
+    elif slot == "speech_breathing_or_numbness":
+        # Which one is not said: any of them is at least urgent, and the onset is asked next.
+        said.present.add("sign:bulbar_or_breathing")
+        said.evidence["sign:bulbar_or_breathing"] = "yes to a change in speech, swallowing, breathing or feeling"
     elif slot == "family_history":
         said.present.add("history:family_als")
         said.evidence["history:family_als"] = "ALS in the family"

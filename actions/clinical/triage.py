@@ -41,10 +41,21 @@ class TriageResult:
     causes: List[Dict[str, str]] = field(default_factory=list)
     safety_net: str = ""
     summary: str = ""
+    # A new loss of function whose onset is unknown: the onset question comes
+    # first, and `onset_instruction` says what to do until it is answered.
+    ask_onset: bool = False
+    onset_instruction: str = ""
+    # Thoughts of not wanting to live: `action` is the crisis response, said first.
+    crisis: bool = False
 
     @property
     def deciding_reasons(self) -> List[Reason]:
         return [r for r in self.reasons if r.level == self.level]
+
+    @property
+    def outcome(self) -> str:
+        """The level, or `ask_onset` while the onset decides between emergency and less."""
+        return "ask_onset" if self.ask_onset and self.level != "emergency" else self.level
 
 
 def holds(condition: Any, facts: FrozenSet[str]) -> bool:
@@ -85,6 +96,8 @@ def load_rules(path: Path = RULES_FILE) -> dict:
         if rule["level"] not in LEVELS:
             raise RuleTableError(f"rule {rule['id']}: unknown level {rule['level']!r}")
         holds(rule["when"], frozenset())  # raises on a malformed condition
+    if "ask_onset" in table:
+        holds(table["ask_onset"]["when"], frozenset())
     return table
 
 
@@ -139,25 +152,68 @@ def triage(findings: Findings, rules_path: Path = RULES_FILE) -> TriageResult:
     table = load_rules(rules_path)
     facts = findings.facts()
     reasons = []
+    crisis = False
     for rule in table["rules"]:
         if holds(rule["when"], facts):
-            evidence = [quoted for f in sorted(facts_in(rule["when"])) if (quoted := _evidence(findings, f))]
+            evidence = [quoted for f in sorted(facts_in(rule["when"]))
+                        if f in facts and (quoted := _evidence(findings, f))]
             reasons.append(Reason(rule["id"], rule["level"], rule["reason"], rule["source"], evidence))
+            crisis = crisis or bool(rule.get("crisis"))
     ranks = {name: spec["rank"] for name, spec in table["levels"].items()}
     level = max((r.level for r in reasons), key=ranks.__getitem__, default="self_care")
     reasons.sort(key=lambda r: -ranks[r.level])
+    ask = table.get("ask_onset")
+    # Another urgent reason (a medicine, an infection, weakness shown in tasks)
+    # already explains the weakness and sends the person to a doctor today.
+    # A stroke sign (face, speech, one side, paralysis) is asked about whatever else was heard.
+    explained = (any(r.level == "urgent" and r.rule not in ask.get("still_ask", []) for r in reasons)
+                 and not any(f in facts for f in ask.get("always_ask", []))) if ask else True
+    ask_onset = bool(ask) and level != "emergency" and not explained and holds(ask["when"], facts) \
+        and not any(f in facts for f in ask.get("unless", []))
+    if ask_onset and ranks[level] < ranks[ask["floor"]]:
+        level = ask["floor"]
     causes = [
         {"fact": fact, **spec}
         for fact, spec in table["causes"].items()
         if fact in facts
     ]
     spec = table["levels"][level]
+    action = " ".join(spec["action"].split())
+    if crisis:
+        action = " ".join(table["crisis_response"].split())
     return TriageResult(
         level=level,
         headline=spec["headline"],
-        action=" ".join(spec["action"].split()),
+        action=action,
         reasons=reasons,
         causes=causes,
         safety_net=" ".join(table["safety_net"][level].split()),
         summary=_summary(findings, level, reasons, causes, table.get("labels", {})),
+        ask_onset=ask_onset,
+        onset_instruction=" ".join(ask["instruction"].split()) if ask_onset else "",
+        crisis=crisis,
     )
+
+
+def emergency_echo(result: TriageResult) -> str:
+    """The sentence an emergency reply starts with: what was heard, in the
+    person's words, so a misunderstanding can be corrected (triage policy, how
+    findings are understood)."""
+    if result.level != "emergency":
+        return ""
+    words = []
+    for reason in result.deciding_reasons:
+        words.extend(e for e in reason.evidence if e not in words)
+    heard = " and ".join(f'"{w}"' for w in words[:3]) if words else "what you described"
+    return (f"I'm treating this as an emergency because you said {heard}. "
+            "If I misunderstood, say so (for example \"no, that's not happening now\") and we can go back to the check.")
+
+
+def happening_now_line(findings: Findings, rules_path: Path = RULES_FILE) -> str:
+    """For a question that names a red flag ("can BFS cause choking?"): the one
+    line on what to do if it is happening now; empty when nothing was asked about."""
+    red_flags = {f for f in findings.asked if f not in ("sign:twitching", "sign:widespread", "sign:cramps",
+                                                        "sign:spasms", "sign:health_anxiety")}
+    if not red_flags:
+        return ""
+    return " ".join(load_rules(rules_path)["happening_now"].split())
