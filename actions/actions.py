@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.emergency import advise_on_latest
 from actions.other_parts import SETTINGS, answer_openers, answer_questions
 
 
@@ -50,7 +51,8 @@ class ActionForgetConversation(Action):
 
 
 class ActionHandleEmergency(Action):
-    """Sends the emergency advice and records the level in the same turn.
+    """Sends the emergency advice (or the crisis response) and records the level
+    in the same turn.
 
     Any open form ends here: after emergency advice, more questions would only
     delay the call for help.
@@ -62,5 +64,5 @@ class ActionHandleEmergency(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(response="utter_emergency")
+        advise_on_latest(dispatcher, tracker)
         return [SlotSet("triage_level", "emergency"), ActiveLoop(None), SlotSet("requested_slot", None)]

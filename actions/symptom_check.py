@@ -12,8 +12,10 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinical.extractor import Findings, extract
-from actions.clinical.interview import EXAMPLES, MAX_UNCLEAR, QUESTIONS, UNKNOWN, describes_symptoms, take_turn
-from actions.clinical.triage import triage
+from actions.clinical.interview import (EXAMPLES, MAX_UNCLEAR, NOT_NEEDED, QUESTIONS, UNKNOWN, describes_symptoms,
+                                        take_turn)
+from actions.clinical.triage import happening_now_line, triage
+from actions.emergency import advise, latest_findings
 from actions.other_parts import answer_openers, answer_questions, faq_topic
 
 FINDINGS_SLOT = "clinical_findings"
@@ -78,6 +80,10 @@ class ActionAnswerQuestion(Action):
         answer_openers(dispatcher, tracker)
         topic = faq_topic(tracker)
         dispatcher.utter_message(response=f"utter_{topic}" if topic else "utter_rephrase")
+        # "can BFS cause choking?": what to do if it is happening now, without an alarm.
+        now = happening_now_line(latest_findings(tracker))
+        if now:
+            dispatcher.utter_message(text=now)
         answer_questions(dispatcher, tracker)
         if tracker.active_loop.get("name") or not described_symptoms(tracker):
             return []
@@ -119,13 +125,20 @@ class ValidateSymptomCheckForm(Action):
         else:
             events.append(SlotSet("unclear_answers", 0))
 
+        result = triage(turn.findings)
+        filled = {**slots, **turn.slots}
         # Emergencies that only show across messages ("on sertraline" ... "now a
         # fever and confused"): advise at once and let the form finish.
-        if triage(turn.findings).level == "emergency":
-            dispatcher.utter_message(response="utter_emergency")
+        if result.level == "emergency":
+            advise(dispatcher, result)
             events.append(SlotSet("triage_level", "emergency"))
-            filled = {**slots, **turn.slots}
             events += [SlotSet(slot, SKIPPED) for slot in QUESTIONS if filled.get(slot) is None]
+        # A new loss of function of unknown onset: what to do until it is known,
+        # then the onset question before any other.
+        elif result.ask_onset and filled.get("symptom_onset") in (None, NOT_NEEDED) \
+                and requested != "symptom_onset":
+            dispatcher.utter_message(text=result.onset_instruction)
+            events += [SlotSet("symptom_onset", None), SlotSet("requested_slot", "symptom_onset")]
         return events
 
 
@@ -139,17 +152,31 @@ class ActionGiveTriageResult(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         findings = Findings.from_dict(tracker.get_slot(FINDINGS_SLOT))
         result = triage(findings)
-        for text in result_messages(result, already_advised=tracker.get_slot("triage_level") == "emergency"):
+        for text in result_messages(result, already_advised=tracker.get_slot("triage_level") == "emergency",
+                                    findings=findings):
             dispatcher.utter_message(text=text)
         dispatcher.utter_message(response="utter_after_triage")
         return [SlotSet("triage_level", result.level)]
 
 
-def result_messages(result, already_advised: bool = False) -> List[str]:
+def no_warning_signs(findings: Findings) -> str:
+    """Why a self-care result: no warning sign, and what is known of the time (nothing made up)."""
+    why = ("Why: I didn't hear any warning sign, such as weakness, a thinner muscle, or changes in speech, "
+           "swallowing, breathing or feeling.")
+    if "history:assessed_benign" in findings.present:
+        return why + " A doctor has already checked this, and you told me nothing new."
+    if findings.duration_days is not None and findings.duration_days <= 14:
+        return why + " It started less than 2 weeks ago."
+    return why
+
+
+def result_messages(result, already_advised: bool = False, findings: Findings = None) -> List[str]:
     """The result as chat bubbles, in the order a clinician would say it."""
     messages = []
     if not already_advised:
         messages.append(f"{result.headline} {result.action}")
+    if result.ask_onset:  # the onset stayed unknown
+        messages.append(result.onset_instruction)
     deciding = result.deciding_reasons
     if deciding:
         parts = []
@@ -161,8 +188,7 @@ def result_messages(result, already_advised: bool = False) -> List[str]:
         if others:
             messages.append("Also worth telling the doctor about: " + "; ".join(others) + ".")
     else:
-        messages.append("Why: I didn't hear any of the warning signs (weakness, a thinner muscle, speech, "
-                        "swallowing or breathing changes, numbness), and it hasn't gone on for long.")
+        messages.append(no_warning_signs(findings or Findings()))
     if result.causes:
         messages.append("Likely contributing: " + "; ".join(
             f"{c['name']}: {c['advice']}" for c in result.causes) + ".")

@@ -85,3 +85,67 @@ def test_a_doctor_request_answers_thanks_before_and_a_question_after():
                                                      "request_doctor",
                                                      other_parts=[part("thank"), part("faq/stress_anxiety")]))
     assert said == ["utter_you_are_welcome_briefly", "utter_offer_consultation", "utter_faq/stress_anxiety"]
+
+
+# --- The emergency advice, the crisis response, and a question about a red flag -----------
+
+def clinical_tracker(text: str, intent: str, topic: Optional[str] = None) -> Tracker:
+    from actions.clinical.extractor import extract
+
+    t = tracker(text, intent, topic)
+    t.latest_message["clinical"] = {"findings": extract(text).to_dict()}
+    return t
+
+
+def run_texts(action, t: Tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, {}))
+    return [m.get("response") or m.get("text") for m in dispatcher.messages], events
+
+
+def test_the_emergency_reply_says_what_it_heard_and_how_to_go_back():
+    from actions.actions import ActionHandleEmergency
+
+    said, events = run_texts(ActionHandleEmergency(), clinical_tracker("my face suddenly drooped an hour ago",
+                                                                       "report_emergency"))
+    assert said[0] == "utter_emergency"
+    assert "because you said" in said[1] and "drooped" in said[1] and "misunderstood" in said[1]
+    assert {"event": "slot", "timestamp": None, "name": "triage_level", "value": "emergency"} in events
+
+
+def test_an_emergency_only_the_classifier_heard_still_says_how_to_correct_it():
+    from actions.actions import ActionHandleEmergency
+
+    said, _ = run_texts(ActionHandleEmergency(), clinical_tracker("call an ambulance", "report_emergency"))
+    assert said == ["utter_emergency", "utter_emergency_misunderstood"]
+
+
+def test_thoughts_of_not_wanting_to_live_get_the_crisis_response_first_and_alone():
+    from actions.actions import ActionHandleEmergency
+
+    said, _ = run_texts(ActionHandleEmergency(), clinical_tracker(
+        "honestly I don't want to live anymore, the twitching and the fear have taken everything", "report_emergency"))
+    assert len(said) == 1 and "sorry" in said[0] and "988" in said[0] and "116 123" in said[0]
+
+
+def test_a_question_about_a_red_flag_gets_its_answer_and_what_to_do_if_it_is_happening_now():
+    said, events = run_texts(ActionAnswerQuestion(), clinical_tracker("can BFS cause choking?", "faq",
+                                                                      "faq/symptoms"))
+    assert said[0] == "utter_faq/symptoms"
+    assert "right now" in said[1] and "emergency number" in said[1]
+    assert events == []
+    plain, _ = run_texts(ActionAnswerQuestion(), clinical_tracker("can coffee cause twitching?", "faq",
+                                                                  "faq/caffeine"))
+    assert plain == ["utter_faq/caffeine"]
+
+
+def test_an_unknown_onset_gets_the_instruction_and_the_onset_question_first():
+    from actions.clinical.interview import QUESTIONS
+    from actions.symptom_check import ValidateSymptomCheckForm
+
+    t = clinical_tracker("my left arm feels weak and my calf twitches", "describe_symptoms")
+    t.slots = {q: None for q in QUESTIONS}
+    t.active_loop = {"name": "symptom_check_form"}
+    said, events = run_texts(ValidateSymptomCheckForm(), t)
+    assert any("within the last day" in (s or "") and "emergency number" in (s or "") for s in said)
+    assert {"event": "slot", "timestamp": None, "name": "requested_slot", "value": "symptom_onset"} in events

@@ -187,12 +187,17 @@ def triage(findings: Findings, rules_path: Path = RULES_FILE) -> TriageResult:
         action=action,
         reasons=reasons,
         causes=causes,
-        safety_net=" ".join(table["safety_net"][level].split()),
+        safety_net=safety_net(level, table),
         summary=_summary(findings, level, reasons, causes, table.get("labels", {})),
         ask_onset=ask_onset,
         onset_instruction=" ".join(ask["instruction"].split()) if ask_onset else "",
         crisis=crisis,
     )
+
+
+def safety_net(level: str, table: dict) -> str:
+    """The tiers of the safety net above `level`, one list each (kept once, in the rule table)."""
+    return "\n\n".join(table["safety_net"][tier] for tier in table["safety_net_tiers"][level])
 
 
 def emergency_echo(result: TriageResult) -> str:
