@@ -154,7 +154,18 @@ def test_a_personal_statement_with_symptoms_is_a_description():
     from actions.clinical.interview import describes_symptoms
 
     assert describes_symptoms("my calf twitches after every gym session")
-    assert describes_symptoms("I keep checking my muscles and can't stop worrying")
+    assert describes_symptoms("I keep checking my muscles and my calf won't stop twitching")
+    # The worry alone is answered as a question (faq/health_anxiety); so is
+    # twitching that is only what the worry is about.
+    assert not describes_symptoms("I keep checking my muscles and can't stop worrying")
+    assert not describes_symptoms("I'm obsessing over every twitch")
+    assert not describes_symptoms("my anxiety about my twitching is taking over my life")
+    # Questions without a "?": advice, "which", "does being tired ...".
+    for question in ["which medications cause muscle twitching", "any tips to avoid getting twitches",
+                     "does being tired cause muscle twitches", "when does twitching need a doctor",
+                     "at what point is twitching a reason to see the GP", "begin the twitching checker please",
+                     "Hi, my GP mentioned benign fasciculation syndrome today. What actually is it?"]:
+        assert not describes_symptoms(question), question
     assert not describes_symptoms("can caffeine cause twitching?")
     assert not describes_symptoms("what causes muscle twitches")
     assert not describes_symptoms("order me a pizza")

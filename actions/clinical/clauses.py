@@ -49,6 +49,17 @@ AUX_START = re.compile(rf"^(?:{OPENING_AUX})\b(?!\s*(?:'t|n't|nt|not|barely|hard
                        rf"even|now|no longer|getting|going|being|been|feel|see|hear|tell|walk|move|lift|manage|"
                        rf"get|sometimes|usually|always|often)\b)", re.I)
 AUX_SUBJECT = re.compile(rf"^(?:{OPENING_AUX})\s+(?:{SUBJECT_WORD})\b", re.I)
+# "does being tired cause it", "can not sleeping cause fasciculations": an -ing
+# subject and a verb of causing make a question of what AUX_START leaves out.
+AUX_GERUND = re.compile(r"^(?:does|do|did|can|could|will|would|should|might|may)\s+(?:not\s+)?\w+ing\b"
+                        r".*\b(?:cause|causes|make|makes|lead|trigger|give|bring|affect)\b", re.I)
+# "which medicines cause it", "when does it need a doctor": a question without a
+# "?" when a verb follows the question word ("when I walk ..." is no question).
+WH_VERB = re.compile(r"^(?:which|who|where|when|at what point)\s+(?:\w+\s+){0,2}(?:is|are|was|were|can|could|does|do|did|should|will|"
+                     r"would|cause|causes|help|helps|make|makes)\b", re.I)
+# Asking for advice: "any tips to avoid getting twitches".
+ADVICE = re.compile(r"^(?:any|some|got any|need)\s+(?:tips|advice|ideas|suggestions|recommendations)\b|"
+                    r"^(?:tips|advice)\s+(?:on|for|to|about)\b", re.I)
 # Later in a sentence only a pronoun after the verb makes a question ("..., is
 # that normal"); "..., has twitching" and "and have a fever" leave the subject out.
 PRONOUN_AFTER_AUX = re.compile(rf"^(?:{POSITIVE_AUX}|have|has|had)\s+(?:i|you|u|he|she|it|we|they|this|that|there|"
@@ -129,6 +140,7 @@ def clauses(text: str) -> Tuple[Clause, ...]:
                     or (first and asks and WH_FIRST.match(content))
                     or (first and AUX_START.match(content) and not re.match(r"^(?:have|has|had)\b", content, re.I))
                     or (first and HAVE_START.match(content))
+                    or (first and (AUX_GERUND.match(content) or WH_VERB.match(content) or ADVICE.match(content)))
                     or (first and AUX_SUBJECT.match(content))
                     or PRONOUN_AFTER_AUX.match(content)
                     or (asks and NEGATED_AUX_SUBJECT.match(content))

@@ -81,6 +81,10 @@ class Turn:
     corrected: List[str] = field(default_factory=list)
 
 
+# Findings about the worry itself, not a symptom of the body.
+WORRY_SIGNS = {"sign:health_anxiety"}
+
+
 def describes_symptoms(text: str, findings: Optional[Findings] = None) -> bool:
     """Whether the message reports the person's (or a relative's) own symptoms.
 
@@ -94,7 +98,15 @@ def describes_symptoms(text: str, findings: Optional[Findings] = None) -> bool:
     if not text or not text.strip():
         return False
     findings = findings if findings is not None else extract(text)
-    return any(fact.startswith("sign:") for fact in findings.present)
+    signs = {fact for fact in findings.present if fact.startswith("sign:")} - WORRY_SIGNS
+    if signs == {"sign:twitching"}:
+        # "I'm obsessing over every twitch", "my anxiety about my twitching":
+        # the twitching is what the worry is about; the worry is the message.
+        said = findings.evidence.get("sign:twitching", "")
+        if said and re.search(rf"\b(?:about|over|every|each)\s+(?:(?:my|the|this|these|those|every|each|a)\s+)?"
+                              rf"{re.escape(said)}", text, re.I):
+            return False
+    return bool(signs)
 
 
 def _label(fact: str) -> str:
