@@ -59,6 +59,9 @@ def answer_questions(dispatcher: CollectingDispatcher, tracker: Tracker, before_
         base, _, topic = intent.partition("/")
         if base == "request_doctor":
             dispatcher.utter_message(response="utter_offer_consultation", booking_url=SETTINGS.booking_url)
+        elif base == "question" and before_check and not worry_answered:
+            dispatcher.utter_message(response="utter_check_answers_worry")
+            worry_answered = True
         elif base == "faq" and topic:
             if before_check and topic in WORRY_TOPICS:
                 if not worry_answered:

@@ -40,6 +40,9 @@ FAQ = "faq"
 # A part's reading counts when the classifier is this sure of it (the whole
 # message's reading has already passed the FallbackClassifier).
 PART_THRESHOLD = 0.8
+# The FAQ selector's confidence is spread over 24 topics: a question part's
+# topic counts from here (measured on the long held-out set's questions).
+TOPIC_THRESHOLD = 0.5
 
 
 def is_part(message: Message) -> bool:
@@ -109,21 +112,28 @@ class MainIntentSelector(_PredictOnly):
         label, confidence = reading(message)
         whole = message_parts.Candidate(label, confidence, message.get(TEXT) or "", 0)
         parts: List[message_parts.Candidate] = []
+        questions: List[message_parts.Candidate] = []  # answered alongside, never the main reading
         for order, part in enumerate(part_messages, start=1):
             part_label, part_confidence = reading(part)
             if part_confidence >= PART_THRESHOLD:
                 parts.append(message_parts.Candidate(part_label, part_confidence, part.get(TEXT), order))
-            topic, topic_confidence = question_topic(part)
-            if topic and topic != part_label and topic_confidence >= PART_THRESHOLD:
+            answered = part_label.startswith(FAQ + "/") and part_confidence >= PART_THRESHOLD
+            if getattr(part.get(PART_KEY), "question", False) and not answered:
                 # "my calf twitches, is it ALS?" classified as a description is
-                # still a question to answer.
-                parts.append(message_parts.Candidate(topic, topic_confidence, part.get(TEXT), order))
+                # still a question to answer: with its FAQ topic when the
+                # selector is sure of one, else as a question about the symptoms.
+                topic, topic_confidence = question_topic(part)
+                asked = topic if topic and topic_confidence >= TOPIC_THRESHOLD else message_parts.QUESTION
+                questions.append(message_parts.Candidate(asked, topic_confidence, part.get(TEXT), order))
+        if not part_messages and not label.startswith(FAQ) and message_parts.is_question_sentence(whole.text):
+            # One sentence that tells and asks: "my eye keeps twitching, why?"
+            questions.append(message_parts.Candidate(message_parts.QUESTION, confidence, whole.text, 1))
         clinical = message.get(FINDINGS_PROPERTY) or {}
         main = message_parts.decide(whole, parts, bool(clinical.get("emergency")),
                                     bool(clinical.get("describes_symptoms")))
         if main is None:
             return  # the fallback stands
-        candidates = [whole] + parts
+        candidates = [whole] + parts + questions
         others = message_parts.other_parts(candidates, main)
         if others:
             message.set(OTHER_PARTS, others, add_to_output=True)

@@ -26,7 +26,10 @@ PRIORITY = {"report_emergency": 0, "describe_symptoms": 1, "greet": 3, "thank": 
 OTHER_PRIORITY = 2
 # Parts answered besides the main intent (anything else is covered by the main
 # answer: a second description joins the check, "bye" after a question is noise).
-ANSWERED_ALONGSIDE = ("greet", "thank", "faq", "request_doctor", "bot_challenge")
+ANSWERED_ALONGSIDE = ("greet", "thank", "faq", "request_doctor", "bot_challenge", "question")
+# A question with no clear FAQ topic ("my eye keeps twitching, why?"): answered
+# next to a description by what the symptom check is for.
+QUESTION = "question"
 # More parts than this are not classified one by one: a long story is one part
 # per sentence up to here, and the rest stays with the whole message.
 MAX_PARTS = 8
