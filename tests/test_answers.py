@@ -149,3 +149,12 @@ def test_an_unknown_onset_gets_the_instruction_and_the_onset_question_first():
     said, events = run_texts(ValidateSymptomCheckForm(), t)
     assert any("within the last day" in (s or "") and "emergency number" in (s or "") for s in said)
     assert {"event": "slot", "timestamp": None, "name": "requested_slot", "value": "symptom_onset"} in events
+
+
+def test_a_question_with_no_clear_topic_next_to_a_description_gets_what_the_check_is_for():
+    t = tracker("my eye keeps twitching, why?", "describe_symptoms", other_parts=[part("question")], describes=True)
+    said, _ = run(ActionStartSymptomCheck(), t)
+    assert said == ["utter_check_answers_worry", "utter_symptom_check_intro"]
+    # Next to an FAQ answer it needs nothing more.
+    said, _ = run(ActionAnswerQuestion(), tracker("why? can coffee do it?", "faq", "faq/caffeine", [part("question")]))
+    assert said == ["utter_faq/caffeine"]
