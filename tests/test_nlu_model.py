@@ -6,20 +6,51 @@ import pytest
 from conftest import ROOT
 
 MIN_ACCURACY = 0.90
+# tests/nlu_long_test.yml: long and mixed messages, scored on the main intent in
+# the contract's order (issue 10 asks for 0.95).
+MIN_LONG_INTENT_ACCURACY = 0.95
+
+
+def held_out(model_path, name: str):
+    from evaluate_nlu import evaluate, format_report
+
+    result = evaluate(model_path, ROOT / "tests" / name)
+    print(format_report(result))
+    return result
 
 
 @pytest.fixture(scope="module")
 def report(model_path):
-    from evaluate_nlu import evaluate, format_report
-
-    result = evaluate(model_path, ROOT / "tests" / "nlu_test.yml")
-    print(format_report(result))
-    return result
+    return held_out(model_path, "nlu_test.yml")
 
 
 def test_held_out_accuracy_counting_the_faq_topic(report):
     assert len(report.labels) >= 150
     assert report.accuracy >= MIN_ACCURACY, f"accuracy {report.accuracy:.3f} < {MIN_ACCURACY}"
+
+
+@pytest.fixture(scope="module")
+def long_report(model_path):
+    return held_out(model_path, "nlu_long_test.yml")
+
+
+def test_long_and_mixed_messages_get_their_main_intent(long_report):
+    assert len(long_report.labels) >= 200
+    assert long_report.intent_accuracy >= MIN_LONG_INTENT_ACCURACY, \
+        f"main intent {long_report.intent_accuracy:.3f} < {MIN_LONG_INTENT_ACCURACY}"
+
+
+def test_no_long_message_about_an_emergency_is_missed_and_none_is_invented(long_report):
+    missed = [t for t, e, p in long_report.labels if e == "report_emergency" and p != e]
+    invented = [t for t, e, p in long_report.labels if p == "report_emergency" and e != p]
+    assert not missed and not invented, (missed, invented)
+
+
+def test_every_long_description_is_read_as_one(long_report):
+    """A description that does not start the check is the failure issue 10 is about."""
+    lost = [(t, p) for t, e, p in long_report.labels if e == "describe_symptoms"
+            and p not in ("describe_symptoms", "report_emergency")]
+    assert not lost
 
 
 def test_no_emergency_message_is_missed(report):
