@@ -7,6 +7,7 @@ words, so that a misunderstanding ("a faint twitch") can be corrected.
 """
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from rasa_sdk import Tracker
@@ -37,3 +38,41 @@ def advise(dispatcher: CollectingDispatcher, result: Optional[TriageResult]) -> 
 def advise_on_latest(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     findings = latest_findings(tracker)
     advise(dispatcher, triage(findings) if findings.present else None)
+
+
+# After the emergency advice: help is on its way, or the person plays it down.
+HELP_ON_ITS_WAY = re.compile(r"\b(?:called|calling|rang|phoned|dialled|dialed)\b.{0,30}\b(?:911|999|112|ambulance|"
+                             r"emergency)|\bambulance\b.{0,20}\b(?:coming|on (?:its|the) way|here)\b|"
+                             r"\b(?:they|paramedics)(?:'re| are) (?:coming|on (?:their|the) way)\b", re.I)
+PLAYED_DOWN = re.compile(r"\b(?:went away|gone (?:now|away)|it passed|has passed|better now|fine now|back to normal|"
+                         r"(?:bother|waste)\b.{0,30}\b(?:ambulance|them|anyone|for nothing)|for nothing|"
+                         r"can i (?:just )?wait|wait (?:till|until|for)|tomorrow|monday|in the morning)\b", re.I)
+
+
+def just_advised(tracker: Tracker) -> bool:
+    """Whether the assistant's last action before this message was the emergency advice."""
+    seen_message = False
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            if seen_message:
+                return False
+            seen_message = True
+        elif seen_message and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name") == "action_handle_emergency"
+    return False
+
+
+def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Right after the emergency advice, whatever the person writes first gets
+    either what to do while help comes or, again, to call now: waiting, "it
+    passed" or a question must not end the emergency (a TIA passes too)."""
+    if not just_advised(tracker):
+        return False
+    text = (tracker.latest_message or {}).get("text") or ""
+    dispatcher.utter_message(response="utter_emergency_help_coming" if HELP_ON_ITS_WAY.search(text)
+                             else "utter_emergency_reminder")
+    return True
+
+
+def plays_it_down(tracker: Tracker) -> bool:
+    return bool(PLAYED_DOWN.search((tracker.latest_message or {}).get("text") or ""))

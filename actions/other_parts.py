@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import emergency
 from actions.settings import load_settings
 
 # Before a symptom check, a worried question about the meaning of the symptoms
@@ -40,7 +41,9 @@ def faq_topic(tracker: Tracker) -> Optional[str]:
 
 
 def answer_openers(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    """Answers a greeting, thanks or "are you a bot?" among the other parts."""
+    """Answers a greeting, thanks or "are you a bot?" among the other parts,
+    after what the person must hear first if the emergency advice came just before."""
+    emergency.follow_up(dispatcher, tracker)
     for part in other_parts(tracker):
         base = str(part.get("intent") or "").split("/")[0]
         if base in OPENERS:

@@ -15,7 +15,7 @@ from actions.clinical.extractor import Findings, extract
 from actions.clinical.interview import (EXAMPLES, MAX_UNCLEAR, NOT_NEEDED, QUESTIONS, UNKNOWN, describes_symptoms,
                                         take_turn)
 from actions.clinical.triage import happening_now_line, triage
-from actions.emergency import advise, latest_findings
+from actions.emergency import advise, just_advised, latest_findings, plays_it_down
 from actions.other_parts import answer_openers, answer_questions, faq_topic
 
 FINDINGS_SLOT = "clinical_findings"
@@ -78,6 +78,8 @@ class ActionAnswerQuestion(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         answer_openers(dispatcher, tracker)
+        if just_advised(tracker) and plays_it_down(tracker):
+            return []  # "it went away, can I wait?": the reminder to call is the whole answer
         topic = faq_topic(tracker)
         dispatcher.utter_message(response=f"utter_{topic}" if topic else "utter_rephrase")
         # "can BFS cause choking?": what to do if it is happening now, without an alarm.
@@ -87,6 +89,22 @@ class ActionAnswerQuestion(Action):
         answer_questions(dispatcher, tracker)
         if tracker.active_loop.get("name") or not described_symptoms(tracker):
             return []
+        return start_check(dispatcher, tracker, answer_parts=False) + [FollowupAction("symptom_check_form")]
+
+
+class ActionEmergencyDenied(Action):
+    """A "no" right after the emergency advice: a misunderstanding goes back to
+    the check; "no, it went away" or "no, I'll wait" gets the advice again."""
+
+    def name(self) -> Text:
+        return "action_emergency_denied"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        if plays_it_down(tracker):
+            dispatcher.utter_message(response="utter_emergency_reminder")
+            return []
+        dispatcher.utter_message(response="utter_emergency_corrected")
         return start_check(dispatcher, tracker, answer_parts=False) + [FollowupAction("symptom_check_form")]
 
 

@@ -158,3 +158,51 @@ def test_a_question_with_no_clear_topic_next_to_a_description_gets_what_the_chec
     # Next to an FAQ answer it needs nothing more.
     said, _ = run(ActionAnswerQuestion(), tracker("why? can coffee do it?", "faq", "faq/caffeine", [part("question")]))
     assert said == ["utter_faq/caffeine"]
+
+
+# --- Right after the emergency advice -------------------------------------------------------
+
+def after_emergency(text: str, intent: str, topic: Optional[str] = None) -> Tracker:
+    t = tracker(text, intent, topic)
+    t.events = [{"event": "user", "text": "my face drooped an hour ago"},
+                {"event": "action", "name": "action_handle_emergency"},
+                {"event": "slot", "name": "triage_level", "value": "emergency"},
+                {"event": "action", "name": "action_listen"},
+                {"event": "user", "text": text}]
+    return t
+
+
+def test_playing_it_down_right_after_the_advice_gets_the_advice_again_not_an_faq():
+    said, events = run(ActionAnswerQuestion(), after_emergency(
+        "no its not happening now, it went away. i dont want to bother the ambulance for nothing", "faq",
+        "faq/prevention"))
+    assert said == ["utter_emergency_reminder"] and events == []
+
+
+def test_a_question_right_after_the_advice_is_answered_after_the_reminder():
+    said, _ = run(ActionAnswerQuestion(), after_emergency("is this ALS?", "faq", "faq/bfs_vs_als"))
+    assert said == ["utter_emergency_reminder", "utter_faq/bfs_vs_als"]
+
+
+def test_help_on_its_way_gets_what_to_do_while_waiting():
+    said, _ = run(ActionAnswerQuestion(), after_emergency(
+        "ok i called 911 theyre coming. what should i do while we wait?", "faq", "faq/treatment"))
+    assert said[0] == "utter_emergency_help_coming"
+
+
+def test_a_no_after_the_advice_goes_back_to_the_check_unless_it_plays_it_down():
+    from actions.symptom_check import ActionEmergencyDenied
+
+    said, events = run(ActionEmergencyDenied(), after_emergency("no, I said a faint twitch, not a droop", "deny"))
+    assert said == ["utter_emergency_corrected", "utter_symptom_check_intro"]
+    assert events[-1]["name"] == "symptom_check_form"
+    said, events = run(ActionEmergencyDenied(), after_emergency("no it went away, I'll wait till monday", "deny"))
+    assert said == ["utter_emergency_reminder"] and events == []
+
+
+def test_later_messages_are_answered_as_usual():
+    t = after_emergency("is this ALS?", "faq", "faq/bfs_vs_als")
+    t.events = t.events + [{"event": "action", "name": "action_answer_question"},
+                           {"event": "action", "name": "action_listen"}, {"event": "user", "text": "ok"}]
+    said, _ = run(ActionAnswerQuestion(), t)
+    assert said == ["utter_faq/bfs_vs_als"]

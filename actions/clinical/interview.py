@@ -52,7 +52,9 @@ EXAMPLES = {
     "person_age": 'Just the age in years, for example "34".',
 }
 NO_WORDS = re.compile(r"^\s*(no|nope|nah|naw|none|neither|nothing|never|not really|not at all|none of (these|them|those)|"
-                      r"no medicines?|no meds|nothing like that|n)\b", re.I)
+                      r"no medicines?|no meds|nothing like that|n|nobody|no one|noone|not on any|"
+                      r"i(?:'m| am)? not (?:on|taking) any|i (?:do not|don'?t) (?:take|have) any|"
+                      r"(?:she|he|they) (?:does not|doesn'?t|do not|don'?t) (?:take|have) any)\b", re.I)
 YES_WORDS = re.compile(r"^\s*(yes|yeah|yea|yep|yup|ya|y|sure|i have|i do|correct|a bit|a little|slightly|kind of|kinda|"
                        r"sort of|maybe a bit|i think so|definitely|absolutely|ok|okay)\b", re.I)
 # The onset question's answers (domain.yml buttons send these texts as payloads).
@@ -67,6 +69,8 @@ BARE_AGE = re.compile(r"^\s*(\d{1,3})\s*(?:years?|yrs?|y)?\s*\.?\s*$", re.I)
 # Intents handed over to their own rules while the check is open (the check
 # asks its question again afterwards). Anything else counts as an answer, and an
 # answer that says nothing useful is asked again with an example.
+YES_NO_QUESTIONS = {"weakness_or_wasting", "speech_breathing_or_numbness", "family_history", "medicines",
+                    "twitch_triggers"}
 NON_ANSWER_INTENTS = {"faq", "cancel", "request_doctor", "forget_me", "bot_challenge", "report_emergency"}
 
 
@@ -273,7 +277,10 @@ def take_turn(requested: Optional[str], text: str, intent: Optional[str], findin
     # answers the question specifically ("3 weeks" misread as a goodbye).
     if intent == "faq" and is_question(text):
         return Turn(findings=findings_so_far, is_answer=False)
-    if intent in NON_ANSWER_INTENTS and not _specific_answer(requested, text, said):
+    # "no family history of ALS", "no medicines" (the buttons) answer their question
+    # whatever the classifier made of them.
+    plainly_answers = requested in YES_NO_QUESTIONS and any(_yes_no(text, None))
+    if intent in NON_ANSWER_INTENTS and not plainly_answers and not _specific_answer(requested, text, said):
         return Turn(findings=findings_so_far, is_answer=False)
 
     says_yes, says_no = _yes_no(text, intent)

@@ -217,8 +217,7 @@ def emergency_echo(result: TriageResult) -> str:
 def happening_now_line(findings: Findings, rules_path: Path = RULES_FILE) -> str:
     """For a question that names a red flag ("can BFS cause choking?"): the one
     line on what to do if it is happening now; empty when nothing was asked about."""
-    red_flags = {f for f in findings.asked if f not in ("sign:twitching", "sign:widespread", "sign:cramps",
-                                                        "sign:spasms", "sign:health_anxiety")}
-    if not red_flags:
+    table = load_rules(rules_path)
+    if not findings.asked & set(table["happening_now_signs"]):
         return ""
-    return " ".join(load_rules(rules_path)["happening_now"].split())
+    return " ".join(table["happening_now"].split())
