@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clinical.extractor import Findings, extract
 from actions.clinical.interview import (EXAMPLES, MAX_UNCLEAR, NOT_NEEDED, QUESTIONS, UNKNOWN, describes_symptoms,
                                         take_turn)
-from actions.clinical.triage import happening_now_line, triage
+from actions.clinical.triage import facts_in, happening_now_line, load_rules, triage
 from actions.emergency import advise, just_advised, latest_findings, plays_it_down
 from actions.other_parts import answer_openers, answer_questions, faq_topic
 
@@ -188,6 +188,15 @@ def no_warning_signs(findings: Findings) -> str:
     return why
 
 
+def onset_unknown(findings: Findings) -> str:
+    """Why a result waits on the onset: what was heard, and that its time is not known."""
+    asked_about = facts_in(load_rules()["ask_onset"]["when"])
+    words = [findings.evidence[f] for f in sorted(findings.present) if f in asked_about and f in findings.evidence]
+    heard = " and ".join(f'"{w}"' for w in words[:3]) or "a new change"
+    return (f"Why: you mentioned {heard}, and I don't know yet when it started. "
+            "Until that is clear, it is safest to see a doctor today.")
+
+
 def result_messages(result, already_advised: bool = False, findings: Findings = None) -> List[str]:
     """The result as chat bubbles, in the order a clinician would say it."""
     messages = []
@@ -205,6 +214,8 @@ def result_messages(result, already_advised: bool = False, findings: Findings = 
         others = [r.text for r in result.reasons if r.level != result.level]
         if others:
             messages.append("Also worth telling the doctor about: " + "; ".join(others) + ".")
+    elif result.ask_onset:
+        messages.append(onset_unknown(findings or Findings()))
     else:
         messages.append(no_warning_signs(findings or Findings()))
     if result.causes:

@@ -63,3 +63,23 @@ def test_the_result_says_only_what_it_knows_about_time():
     assert no_warning_signs(extract("my calf twitches")).endswith("or feeling.")
     assert "already checked" in no_warning_signs(extract("neurologist said BFS, normal EMG, nothing new"))
     assert "hasn't gone on for long" not in no_warning_signs(extract("my calf has twitched for 2 years"))
+
+
+def test_second_review_prescribed_stimulants_and_a_cold_are_no_drug_emergency():
+    for text in ["I've had a fever and a cough for two days, I take Sudafed, and my eyelid twitches",
+                 "I take Adderall and my calf twitches, I feel very restless"]:
+        assert triage(extract(text)).level != "emergency", text
+    assert triage(extract("took ecstasy at a festival, now jerking, boiling hot and confused")).level == "emergency"
+
+
+def test_second_review_a_result_waiting_on_the_onset_says_what_it_heard_not_that_nothing_was_heard():
+    findings = extract("my left arm feels weak")
+    messages = result_messages(triage(findings), findings=findings)
+    why = next(m for m in messages if m.startswith("Why:"))
+    assert "don't know yet when it started" in why and "weak" in why
+    assert "didn't hear any warning sign" not in " ".join(messages)
+
+
+def test_second_review_the_stimulant_cause_is_named_whole():
+    cause = load_rules()["causes"]["med:stimulant"]["name"]
+    assert cause == "a stimulant medicine (ADHD medicine or decongestant)"
