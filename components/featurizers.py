@@ -1,4 +1,4 @@
-"""Rasa's count-vector featurizer with the whole-message vector scaled to a fixed length.
+"""Rasa's count-vector featurizer with the whole-message vector no longer than a short message's.
 
 Why: the sentence feature of `CountVectorsFeaturizer` counts every word (or
 character n-gram) of the message, so its size grows with the message. DIET
@@ -8,22 +8,22 @@ the larger the products and the closer the top confidence is to 1.0, right or
 wrong. Measured on the held-out sets (`make evaluate`), DIET's wrong answers on
 messages of 25-50 words had a median confidence of 0.99, against 0.5-0.6 on
 messages of under 6 words, so the fallback threshold could not catch them.
-Scaling every whole-message vector to one length keeps what the message says
-(which words, in which proportion) and drops how long it is. The length is
-`sentence_norm` in config.yml: that of a typical short message (measured:
-about 2 for words, 9 for character n-grams; a 40-word message had 7 and 100),
-so short messages, most of the training data, are featurized about as before;
-scaled to 1, the FAQ selector no longer learned. The per-token (sequence)
-features are unchanged.
+Scaling a long message's vector down to the length of a short one keeps what
+the message says (which words, in which proportion) and drops how long it is.
+The length is `sentence_norm` in config.yml: that of a typical short message
+(measured: about 2 for words, 9 for character n-grams; a 40-word message had 7
+and 100). Shorter vectors are left alone: scaled up, a message of a few known
+words (or markup) looked as sure as a real question; scaled to 1, the FAQ
+selector no longer learned. The per-token (sequence) features are unchanged.
 """
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text, Tuple
 
+import numpy as np
 import scipy.sparse
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
-from sklearn.preprocessing import normalize
 
 Features = List[Optional[scipy.sparse.spmatrix]]
 
@@ -32,10 +32,15 @@ SENTENCE_NORM = "sentence_norm"
 
 
 def scaled(matrix: Optional[scipy.sparse.spmatrix], length: float) -> Optional[scipy.sparse.spmatrix]:
-    """Each row scaled to the given length (an all-zero row stays zero)."""
+    """Each row longer than `length` scaled down to it; shorter rows are left as
+    they are (scaling them up would make a message of a few known words, or
+    markup, look as sure as a whole question)."""
     if matrix is None:
         return None
-    return (normalize(matrix.tocsr().astype("float32"), norm="l2", axis=1) * length).tocoo()
+    rows = matrix.tocsr().astype("float32")
+    norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1))).ravel()
+    factors = np.where(norms > length, length / np.maximum(norms, 1e-12), 1.0)
+    return scipy.sparse.diags(factors.astype("float32")).dot(rows).tocoo()
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)

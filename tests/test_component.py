@@ -1,4 +1,6 @@
-"""The Rasa NLU component: findings as entities, and emergencies made deterministic."""
+"""The clinical NLU component: every message's findings as entities and as the
+parse result's `clinical` reading. Choosing the intent from that reading is the
+main-intent selector's job (tests/test_parts.py)."""
 from __future__ import annotations
 
 from rasa.shared.nlu.training_data.message import Message
@@ -19,37 +21,28 @@ def test_findings_become_entities_with_denials_as_role():
     assert ("finding", "location:calf", None) in entities
     assert ("finding", "sign:weakness", "absent") in entities
     assert ("duration_days", 21.0, None) in entities
-    assert message.get("intent")["name"] == "describe_symptoms"
+    assert message.get("intent")["name"] == "describe_symptoms"  # the component leaves the intent alone
 
 
-def test_an_emergency_finding_overrides_any_intent():
-    for intent in ["faq", "describe_symptoms", "nlu_fallback", "affirm"]:
-        message = processed("my face is drooping and I can't lift my arm", intent=intent)
-        assert message.get("intent") == {"name": "report_emergency", "confidence": 1.0}
-        assert message.get("intent_ranking")[0]["name"] == "report_emergency"
-        assert intent in [r["name"] for r in message.get("intent_ranking")]
-
-
-def test_the_classifier_can_add_an_emergency_but_the_component_never_removes_one():
-    message = processed("call an ambulance", intent="report_emergency")
-    assert message.get("intent")["name"] == "report_emergency"
-    message = processed("my calf twitches", intent="describe_symptoms")
-    assert message.get("intent")["name"] == "describe_symptoms"
+def test_the_clinical_reading_says_emergency_and_description():
+    reading = processed("my face is drooping and I can't lift my arm").get("clinical")
+    assert reading["emergency"] is True and reading["level"] == "emergency"
+    assert "sign:face_droop" in reading["findings"]["present"]
+    calm = processed("my calf twitches after the gym").get("clinical")
+    assert calm["emergency"] is False and calm["describes_symptoms"] is True
+    question = processed("can caffeine cause twitching?").get("clinical")
+    assert question["describes_symptoms"] is False and question["emergency"] is False
 
 
 def test_a_denied_emergency_sign_is_not_an_emergency():
-    message = processed("no chest pain, no trouble breathing, just a twitchy eyelid", intent="describe_symptoms")
-    assert message.get("intent")["name"] == "describe_symptoms"
+    reading = processed("no chest pain, no trouble breathing, just a twitchy eyelid").get("clinical")
+    assert reading["emergency"] is False
 
 
-def test_button_payloads_and_empty_text_are_left_alone():
-    assert processed("/affirm", intent="affirm").get("intent")["name"] == "affirm"
+def test_button_payloads_parts_and_empty_text_are_left_alone():
+    assert processed("/affirm", intent="affirm").get("clinical") is None
     assert processed("   ", intent="greet").get("entities") in (None, [])
+    from components.parts import PART_KEY, Part
 
-
-def test_an_unsure_intent_on_a_symptom_statement_becomes_a_description():
-    for intent in ["out_of_scope", "nlu_fallback"]:
-        message = processed("on atorvastatin and my muscles ache all the time", intent=intent, confidence=0.6)
-        assert message.get("intent")["name"] == "describe_symptoms"
-    assert processed("order me a pizza", intent="out_of_scope").get("intent")["name"] == "out_of_scope"
-    assert processed("my calf twitches after the gym", intent="faq").get("intent")["name"] == "faq"
+    part = Message(data={"text": "my face is drooping", PART_KEY: Part("my face is drooping", 0, False)})
+    assert ClinicalFindingExtractor().process([part])[0].get("clinical") is None

@@ -64,6 +64,13 @@ def test_short_als_questions_get_the_als_answer(servers, question):
     assert "automated assistant" not in reply and "Take care" not in reply
 
 
+def test_a_worry_without_a_body_symptom_gets_the_health_anxiety_answer(servers):
+    reply = texts(say(servers, "worry", "I keep checking my muscles and can't stop worrying it's ALS, "
+                                        "it's ruining my sleep"))
+    assert "Book an appointment" in reply or "book an appointment" in reply
+    assert "988" in reply and REPHRASE not in reply
+
+
 def test_the_fallback_offers_the_check_first_and_a_description_after_it_works(servers):
     replies = say(servers, "after-fallback", "the thing with the stuff")
     assert REPHRASE in texts(replies)
