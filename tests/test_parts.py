@@ -108,7 +108,7 @@ def test_the_whole_messages_question_is_answered_when_a_description_leads():
 
 # --- the two components around a stand-in classifier ----------------------------------------
 
-def fake_classifier(messages, readings):
+def fake_classifier(messages, readings, topic_confidence=0.97):
     """Sets each message's intent (and FAQ topic) as DIET and the selector would."""
     for message in messages:
         name, confidence, topic = readings.get(message.get("text"), ("nlu_fallback", 0.5, None))
@@ -116,13 +116,13 @@ def fake_classifier(messages, readings):
         message.set("intent_ranking", [{"name": name, "confidence": confidence}], add_to_output=True)
         if topic:
             message.set(RESPONSE_SELECTOR_PROPERTY_NAME, {"faq": {"response": {
-                "intent_response_key": topic, "confidence": 0.97}}}, add_to_output=True)
+                "intent_response_key": topic, "confidence": topic_confidence}}}, add_to_output=True)
     return messages
 
 
-def parse(text, readings):
+def parse(text, readings, topic_confidence=0.97):
     batch = MessagePartSplitter().process([Message(data={"text": text})])
-    batch = fake_classifier(batch, readings)
+    batch = fake_classifier(batch, readings, topic_confidence)
     batch = ClinicalFindingExtractor().process(batch)
     out = MainIntentSelector().process(batch)
     assert len(out) == 1 and out[0].get("text") == text
@@ -186,3 +186,12 @@ def test_an_unsure_part_does_not_count_and_a_fallback_stays_a_fallback():
 def test_button_payloads_are_left_alone():
     message = parse("/affirm", {"/affirm": ("affirm", 1.0, None)})
     assert message.get("intent")["name"] == "affirm" and message.get("clinical") is None
+
+
+def test_a_confident_faq_without_a_topic_the_selector_stands_behind_is_a_fallback():
+    markup = '<img src=x onerror="window.__injected=1"><b>bold?</b>'
+    assert parse(markup, {markup: ("faq", 0.99, "faq/caffeine")}, topic_confidence=0.12
+                 ).get("intent")["name"] == "nlu_fallback"
+    question = "can coffee cause twitching?"
+    assert parse(question, {question: ("faq", 0.99, "faq/caffeine")}, topic_confidence=0.3
+                 ).get("intent")["name"] == "faq"
