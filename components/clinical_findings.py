@@ -18,13 +18,13 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.clinical.extractor import extract_with_mentions
+from actions.clinical.extractor import extract_with_mentions, mentions
 from actions.clinical.interview import describes_symptoms
-from actions.clinical.triage import triage
+from actions.clinical.triage import load_rules, triage
 from components.parts import PART_KEY
 from deploy import speedups
 
@@ -60,6 +60,18 @@ def clinical_entities(text: str):
     return findings, sorted(kept, key=lambda e: e["start"])
 
 
+def judged_red_flags(message: Message, text: str, level) -> List[str]:
+    """Acute red flags the clinical core read in their context and found no
+    emergency ("if I lie flat I can't breathe", "a video of someone having a
+    seizure"), listed only when the classifier called the message an emergency:
+    then the core's reading stands. A red flag it did not hear at all leaves the
+    classifier's emergency in place."""
+    if level == "emergency" or (message.get(INTENT) or {}).get("name") != "report_emergency":
+        return []
+    acute = set(load_rules()["happening_now_signs"])
+    return sorted({m.fact for m in mentions(text) if m.fact in acute})
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class ClinicalFindingExtractor(GraphComponent):
     @classmethod
@@ -87,5 +99,6 @@ class ClinicalFindingExtractor(GraphComponent):
                 "level": level,
                 "emergency": level == "emergency",
                 "describes_symptoms": describes_symptoms(text, findings),
+                "judged_red_flags": judged_red_flags(message, text, level),
             }, add_to_output=True)
         return messages

@@ -136,10 +136,15 @@ class MainIntentSelector(_PredictOnly):
             # One sentence that tells and asks: "my eye keeps twitching, why?"
             questions.append(message_parts.Candidate(message_parts.QUESTION, confidence, whole.text, 1))
         clinical = message.get(FINDINGS_PROPERTY) or {}
+        if label == "report_emergency" and clinical.get("judged_red_flags"):
+            # The classifier's emergency on a red flag the clinical core read in
+            # its context (a question, someone else, "if I lie flat"): the core's
+            # reading stands, and the message is read as if the classifier were unsure.
+            whole = message_parts.Candidate(FALLBACK, confidence, whole.text, 0)
         main = message_parts.decide(whole, parts, bool(clinical.get("emergency")),
                                     bool(clinical.get("describes_symptoms")))
         if main is None:
-            if label == FALLBACK and (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != FALLBACK:
+            if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != FALLBACK:
                 self._set_intent(message, FALLBACK, confidence)
             return  # the fallback stands
         candidates = [whole] + parts + questions

@@ -195,3 +195,14 @@ def test_a_confident_faq_without_a_topic_the_selector_stands_behind_is_a_fallbac
     question = "can coffee cause twitching?"
     assert parse(question, {question: ("faq", 0.99, "faq/caffeine")}, topic_confidence=0.3
                  ).get("intent")["name"] == "faq"
+
+
+def test_the_classifiers_emergency_gives_way_when_the_clinical_core_read_that_red_flag_in_context():
+    for text in ["If I lie flat I can't breathe",
+                 "I saw a video of someone having a seizure and now I'm scared of my eyelid twitch"]:
+        message = parse(text, {text: ("report_emergency", 0.99, None)})
+        assert message.get("intent")["name"] == "describe_symptoms", text
+        assert message.get("clinical")["judged_red_flags"]
+    # A red flag the core did not hear at all: the classifier's emergency stands.
+    text = "my chest feels like an elephant is sitting on it"
+    assert parse(text, {text: ("report_emergency", 0.99, None)}).get("intent")["name"] == "report_emergency"
