@@ -108,3 +108,28 @@ def test_nothing_in_empty_or_odd_input():
     for text in ["", "   ", "😀😀", "<script>alert(1)</script>", "x" * 10000]:
         findings = extract(text)
         assert not findings.present
+
+
+def test_since_a_month_is_counted_from_the_calendar():
+    from datetime import date
+
+    from actions.clinical.extractor import days_since_month
+
+    today = date(2026, 11, 25)
+    assert days_since_month("July", today) == 147
+    assert days_since_month("november", today) == 24
+    assert days_since_month("december", today) == 359  # last December
+    assert extract("my calf has twitched since july").duration_days > 100
+
+
+def test_form_answers_as_people_type_them():
+    from actions.clinical.extractor import Findings
+    from actions.clinical.interview import QUESTIONS, take_turn
+
+    empty = {q: None for q in QUESTIONS}
+    assert take_turn("person_age", "shes 31", "describe_symptoms", Findings(), empty).slots["person_age"] == "31"
+    assert take_turn("twitch_duration", "long time, years, only on the hill", "faq", Findings(),
+                     empty).slots["twitch_duration"] == "365 days"
+    answer = take_turn("speech_breathing_or_numbness", "sometime short breath when i climb the hill",
+                       "describe_symptoms", Findings(), empty)
+    assert answer.slots["speech_breathing_or_numbness"].startswith("yes")

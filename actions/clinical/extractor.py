@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from datetime import date
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -49,7 +50,7 @@ UNIT_DAYS = {"minute": 1 / 1440, "min": 1 / 1440, "hour": 1 / 24, "hr": 1 / 24, 
 AGE_PATTERNS = [
     re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs? old|years? old|year-old|yr old)\b", re.I),
     re.compile(r"\baged?\s*(\d{1,3})\b", re.I),
-    re.compile(r"\b(?:i am|i'm|im|he is|he's|she is|she's|they are|i have)\s+(\d{2})\b"
+    re.compile(r"\b(?:i am|i'm|im|he is|he's|hes|she is|she's|shes|they are|i have)\s+(\d{2})\b"
                r"(?!\s*(?:days?|weeks?|wks?|months?|years? ago|%|kg|lbs?|cups?|coffees?|mg|times|hours|mins))", re.I),
     re.compile(r"\((\d{1,3})\)"),
     re.compile(r"\b(\d{2})\s?[mf]\b", re.I),
@@ -525,6 +526,9 @@ class Reading:
                 if not tokens:
                     continue
                 value = days if days is not None else KIND_DAYS.get(kind)
+                since_month = SINCE_MONTH.search(match.group(0))
+                if since_month:  # "since july": counted from the calendar, not a default
+                    value = days_since_month(since_month.group(1))
                 if kind == "duration":
                     value = _duration_days(match)
                     if value is None:
@@ -777,6 +781,20 @@ def _distance(span: _Span, time: _Time) -> int:
     if span.end <= time.start:
         return time.start - span.end
     return 0
+
+
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december"]
+SINCE_MONTH = re.compile(r"\bsince (" + "|".join(MONTHS) + r")\b", re.I)
+
+
+def days_since_month(name: str, today: Optional[date] = None) -> float:
+    """Days since the first of the last month of that name ("since july" read in
+    late November: about 147 days; "since november": the days of this month)."""
+    today = today or date.today()
+    month = MONTHS.index(name.lower()) + 1
+    year = today.year if month <= today.month else today.year - 1
+    return float(max((today - date(year, month, 1)).days, 1))
 
 
 def _duration_days(match: re.Match) -> Optional[float]:
