@@ -46,7 +46,8 @@ HELP_ON_ITS_WAY = re.compile(r"\b(?:called|calling|rang|phoned|dialled|dialed)\b
                              r"\b(?:they|paramedics)(?:'re| are) (?:coming|on (?:their|the) way)\b", re.I)
 PLAYED_DOWN = re.compile(r"\b(?:went away|gone (?:now|away)|it passed|has passed|better now|fine now|back to normal|"
                          r"(?:bother|waste)\b.{0,30}\b(?:ambulance|them|anyone|for nothing)|for nothing|"
-                         r"can i (?:just )?wait|wait (?:till|until|for)|tomorrow|monday|in the morning)\b", re.I)
+                         r"can (?:i|we) (?:just )?wait|wait (?:till|until|for|and see)|tomorrow|monday|in the morning|"
+                         r"(?:does ?n[o']?t|do ?n[o']?t|won'?t) want to go|refuses|not going)\b", re.I)
 
 
 def just_advised(tracker: Tracker) -> bool:

@@ -206,3 +206,11 @@ def test_later_messages_are_answered_as_usual():
                            {"event": "action", "name": "action_listen"}, {"event": "user", "text": "ok"}]
     said, _ = run(ActionAnswerQuestion(), t)
     assert said == ["utter_faq/bfs_vs_als"]
+
+
+def test_not_wanting_to_go_or_waiting_to_see_is_playing_it_down():
+    from actions.emergency import PLAYED_DOWN
+
+    for text in ["he doesnt want to go, can we just wait and see", "she refuses to go", "can i wait till monday"]:
+        assert PLAYED_DOWN.search(text), text
+    assert not PLAYED_DOWN.search("no, I said a faint twitch, not a droop")

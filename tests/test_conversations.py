@@ -121,3 +121,13 @@ def test_long_descriptions_start_the_check_end_to_end(servers):
         if CHECK_INTRO not in reply and "emergency number now" not in reply:
             missed.append((text, reply[:200]))
     assert not missed, "\n".join(f"{t}\n  -> {r}" for t, r in missed)
+
+
+def test_after_the_emergency_advice_waiting_is_never_the_answer(servers):
+    first = texts(say(servers, "after-emergency", "my husband's speech went weird about 30 mins ago and his right "
+                                                  "arm is floppy, he says he's fine now"))
+    assert "emergency number now" in first and "because you said" in first
+    for message in ["he doesnt want to go, can we just wait and see", "is this ALS?"]:
+        reply = texts(say(servers, "after-emergency", message))
+        assert "Please don't wait" in reply, message
+        say(servers, "after-emergency", "my husband's speech went weird about 30 mins ago")  # advice again
