@@ -1,10 +1,11 @@
 """The ResponseSelector, asked only about messages whose intent is `faq`.
 
 Rasa's selector picks an FAQ topic for every message, though the topic is only
-read when the answer is an FAQ (`utter_faq` follows the `faq` intent). On the
-other messages it cost about 1.5 ms of the server's time each (`make bench`,
-py-spy). They now carry an empty selection instead: should `utter_faq` ever be
-predicted after one, Rasa sends nothing rather than an FAQ nobody asked.
+read when the answer is an FAQ (`action_answer_question` follows the `faq`
+intent). On the other messages it cost about 1.5 ms of the server's time each
+(`make bench`, py-spy). They now carry an empty selection instead: should an
+FAQ answer ever be asked for after one, it finds no topic and asks the person
+to rephrase rather than answer an FAQ nobody asked.
 
 A question that is one part of a longer message ("my calf twitches. Is it
 ALS?", components/parts.py) gets its topic too, whatever its intent, so that it
