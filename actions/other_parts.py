@@ -14,6 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import emergency
+from actions.clinical.triage import whole_safety_net
 from actions.settings import load_settings
 
 # Before a symptom check, a worried question about the meaning of the symptoms
@@ -28,6 +29,17 @@ OPENERS = {"greet": "utter_greet_briefly", "thank": "utter_you_are_welcome_brief
 # Read once at start-up so a bad setting stops the action server with a clear
 # message instead of failing in the middle of a conversation.
 SETTINGS = load_settings()
+
+
+# FAQ answers whose text has a {safety_net} placeholder: the safety net is kept
+# once, in the rule table, and filled in here (tests/test_faq_content.py checks the set).
+SAFETY_NET_TOPICS = {"faq/when_to_see_doctor"}
+
+
+def utter_faq(dispatcher: CollectingDispatcher, intent_response_key: str) -> None:
+    """Utters `utter_faq/<topic>`, with the safety net filled in where its text asks for it."""
+    extra = {"safety_net": whole_safety_net()} if intent_response_key in SAFETY_NET_TOPICS else {}
+    dispatcher.utter_message(response=f"utter_{intent_response_key}", **extra)
 
 
 def other_parts(tracker: Tracker) -> List[Dict[str, Any]]:
@@ -71,4 +83,4 @@ def answer_questions(dispatcher: CollectingDispatcher, tracker: Tracker, before_
                     dispatcher.utter_message(response="utter_check_answers_worry")
                     worry_answered = True
             else:
-                dispatcher.utter_message(response=f"utter_{intent}")
+                utter_faq(dispatcher, intent)

@@ -16,7 +16,7 @@ from actions.clinical.interview import (EXAMPLES, MAX_UNCLEAR, NOT_NEEDED, QUEST
                                         take_turn)
 from actions.clinical.triage import facts_in, happening_now_line, load_rules, triage
 from actions.emergency import advise, just_advised, latest_findings, plays_it_down
-from actions.other_parts import answer_openers, answer_questions, faq_topic
+from actions.other_parts import answer_openers, answer_questions, faq_topic, utter_faq
 
 FINDINGS_SLOT = "clinical_findings"
 SKIPPED = "skipped (emergency)"
@@ -81,7 +81,10 @@ class ActionAnswerQuestion(Action):
         if just_advised(tracker) and plays_it_down(tracker):
             return []  # "it went away, can I wait?": the reminder to call is the whole answer
         topic = faq_topic(tracker)
-        dispatcher.utter_message(response=f"utter_{topic}" if topic else "utter_rephrase")
+        if topic:
+            utter_faq(dispatcher, topic)
+        else:
+            dispatcher.utter_message(response="utter_rephrase")
         # "can BFS cause choking?": what to do if it is happening now, without an alarm.
         now = happening_now_line(latest_findings(tracker))
         if now:

@@ -214,3 +214,19 @@ def test_not_wanting_to_go_or_waiting_to_see_is_playing_it_down():
     for text in ["he doesnt want to go, can we just wait and see", "she refuses to go", "can i wait till monday"]:
         assert PLAYED_DOWN.search(text), text
     assert not PLAYED_DOWN.search("no, I said a faint twitch, not a droop")
+
+
+def test_when_to_see_doctor_is_answered_with_the_one_safety_net_filled_in():
+    """The answer's text has a {safety_net} placeholder; the action sends the rule table's net
+    with it, as a question part too ("is it ALS? when should I see a doctor?")."""
+    from actions.clinical.triage import whole_safety_net
+    for t in (tracker("when should I see a doctor", "faq", "faq/when_to_see_doctor"),
+              tracker("does coffee matter? when do I see a doctor?", "faq", "faq/caffeine",
+                      [part("faq/when_to_see_doctor")])):
+        dispatcher = CollectingDispatcher()
+        asyncio.run(ActionAnswerQuestion().run(dispatcher, t, {}))
+        sent = [m for m in dispatcher.messages if m.get("response") == "utter_faq/when_to_see_doctor"]
+        assert len(sent) == 1 and sent[0]["safety_net"] == whole_safety_net()
+        assert "Call the emergency number" in sent[0]["safety_net"]
+        others = [m for m in dispatcher.messages if m.get("response") != "utter_faq/when_to_see_doctor"]
+        assert all("safety_net" not in m for m in others)

@@ -64,6 +64,14 @@ def test_short_als_questions_get_the_als_answer(servers, question):
     assert "automated assistant" not in reply and "Take care" not in reply
 
 
+def test_when_to_see_a_doctor_shows_the_safety_net_filled_in(servers):
+    """The FAQ answer's {safety_net} placeholder is filled by Rasa from what the action sends."""
+    reply = texts(say(servers, "when-doctor", "when should I see a doctor about twitching?"))
+    assert "{safety_net}" not in reply
+    assert reply.index("Call the emergency number") < reply.index("See a doctor today") < reply.index(
+        "Book an appointment") < reply.index("Source:")
+
+
 def test_a_worry_without_a_body_symptom_gets_the_health_anxiety_answer(servers):
     reply = texts(say(servers, "worry", "I keep checking my muscles and can't stop worrying it's ALS, "
                                         "it's ruining my sleep"))

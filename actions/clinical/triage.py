@@ -200,6 +200,12 @@ def safety_net(level: str, table: dict) -> str:
     return "\n\n".join(table["safety_net"][tier] for tier in table["safety_net_tiers"][level])
 
 
+def whole_safety_net(rules_path: Path = RULES_FILE) -> str:
+    """All three tiers, most urgent first: the FAQ answer on when to see a doctor."""
+    table = load_rules(rules_path)
+    return "\n\n".join(table["safety_net"][tier] for tier in ("emergency", "urgent", "routine"))
+
+
 def emergency_echo(result: TriageResult) -> str:
     """The sentence an emergency reply starts with: what was heard, in the
     person's words, so a misunderstanding can be corrected (triage policy, how
