@@ -133,3 +133,14 @@ def test_form_answers_as_people_type_them():
     answer = take_turn("speech_breathing_or_numbness", "sometime short breath when i climb the hill",
                        "describe_symptoms", Findings(), empty)
     assert answer.slots["speech_breathing_or_numbness"].startswith("yes")
+
+
+@pytest.mark.parametrize("text,places", [
+    ("my calf twitches, I take ibuprofen for my back", {"location:calf"}),
+    ("I have twitching in my thigh and my back hurts from work", {"location:thigh"}),
+    ("twitching in my calf and thigh, on citalopram for my mood", {"location:calf", "location:thigh"}),
+    ("my back. twitching there for 3 weeks", {"location:back"}),
+])
+def test_a_body_part_is_where_it_twitches_only_when_said_of_the_twitching(text, places):
+    """The doctor's summary says "Twitching in: ..." from these: not a back the ibuprofen is for."""
+    assert {f for f in extract(text).present if f.startswith("location:")} == places

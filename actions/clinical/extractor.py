@@ -928,7 +928,12 @@ def extract_with_mentions(text: str) -> Tuple[Findings, List[Mention], Dict[str,
     other_signs = any(m.fact.startswith("sign:") and m.fact != "sign:twitching" and not m.negated
                       for m, _ in reported)
     twitch_sentences = {reading.sentence_of[s.start] for m, s in reported if m.fact == "sign:twitching"}
+    twitch_clauses = {reading.clause_of[s.start] for m, s in reported if m.fact == "sign:twitching"}
     sign_spans = [s for m, s in reported if m.fact.startswith("sign:")]
+    # Clauses about something else: another sign ("my back hurts") or a
+    # medicine ("ibuprofen for my back"); a body part there is not where it twitches.
+    other_clauses = {reading.clause_of[s.start] for m, s in reported
+                     if (m.fact.startswith("sign:") and m.fact != "sign:twitching") or m.fact.startswith("med:")}
     for mention, span in zip(found, spans):
         fact = mention.fact
         if mention.hypothetical:
@@ -956,7 +961,11 @@ def extract_with_mentions(text: str) -> Tuple[Findings, List[Mention], Dict[str,
             continue
         if fact.startswith("location:"):
             inside = any(s.start <= span.start and span.end <= s.end for s in sign_spans)
-            if inside or not (reading.sentence_of[span.start] in twitch_sentences or not other_signs):
+            clause = reading.clause_of[span.start]
+            if clause in twitch_clauses:
+                pass  # "my calf twitches"
+            elif inside or clause in other_clauses or _purpose(reading, span) \
+                    or not (reading.sentence_of[span.start] in twitch_sentences or not other_signs):
                 continue
         if fact.startswith("topic:"):
             if mention.negated:
@@ -983,6 +992,12 @@ def extract_with_mentions(text: str) -> Tuple[Findings, List[Mention], Dict[str,
         start = text.find(words)
         measures["duration_days"] = (findings.duration_days, start, start + len(words))
     return findings, used, measures
+
+
+def _purpose(reading: Reading, span: _Span) -> bool:
+    """ "(ibuprofen) for my back", "a brace for his knee": the body part something is for."""
+    before = reading.norms[max(0, span.start - 2):span.start]
+    return len(before) == 2 and before[0] == "for" and before[1] in ("my", "his", "her", "their", "the", "a")
 
 
 def _time_facts(findings: Findings, reading: Reading, found: List[Mention], spans: List[_Span],
