@@ -243,3 +243,25 @@ def test_full_sentence_answers_as_a_patient_gives_them():
     for question, text, intent, expected in cases:
         turn = take_turn(question, text, intent, Findings(), {q: None for q in QUESTIONS})
         assert turn.slots.get(question) == expected, (question, text, turn.slots.get(question))
+
+
+@pytest.mark.parametrize("answer,value", [
+    ("she says no weakness she still goes to the gym every day", "no"),
+    ("he can still do everything fine", "no"),
+    ("she hasnt noticed anything like that", "no"),
+    ("not that I know of", "no"),
+    ("she drops things a lot lately", "yes: drops things"),
+])
+def test_in_a_check_about_someone_else_their_answers_are_about_that_person(answer, value):
+    start = extract("my mum (58) has had twitching in her calves for a month")
+    assert start.subject == "other"
+    turn = take_turn("weakness_or_wasting", answer, None, start, {})
+    assert not turn.unclear and turn.slots["weakness_or_wasting"] == value
+    assert turn.findings.subject == "other"
+
+
+def test_in_a_check_about_oneself_a_bystanders_symptom_stays_theirs():
+    turn = take_turn("weakness_or_wasting", "no, but my brother drops things all the time", None,
+                     extract("my calf twitches"), {})
+    assert turn.slots["weakness_or_wasting"] == "no"
+    assert "sign:weakness_function" not in turn.findings.present

@@ -896,14 +896,22 @@ def _read(text: str):
     return reading, out, spans
 
 
-def extract_with_mentions(text: str) -> Tuple[Findings, List[Mention], Dict[str, Measure]]:
+def extract_with_mentions(text: str, about: Optional[str] = None) -> Tuple[Findings, List[Mention], Dict[str, Measure]]:
     """Findings of one message, the mentions that made them (final facts), and
-    the age and duration said, with their spans (keys `age`, `duration_days`)."""
+    the age and duration said, with their spans (keys `age`, `duration_days`).
+
+    `about` is whom the conversation is about, when known: in a check about
+    someone else, an answer such as "she says no weakness" is about that person;
+    in a check about oneself, "no, but my brother drops things" is a bystander's.
+    """
     text = normalise(text)
     reading, found, spans = _read(text)
+    if about == "other":
+        found = [replace(m, subject="self") if m.subject == "other" else m for m in found]
+        spans = [replace(s, subject="self") if s.subject == "other" else s for s in spans]
     reported = [(m, s) for m, s in zip(found, spans) if not (m.hypothetical or m.asked)]
     signs = [(m, s) for m, s in reported if m.fact.startswith("sign:") and not m.negated
-             and m.subject in ("self", "other")]
+             and m.subject in (("self",) if about == "self" else ("self", "other"))]
     main = signs[0][1] if signs else None
     subject, chain = (main.subject, main.chain) if main else ("self", ())
     if subject == "other" and not chain:
@@ -1125,6 +1133,9 @@ def _derived(findings: Findings, reading: Reading, pairs: List[Tuple[Mention, _S
         findings.evidence.setdefault("onset:rapid_spread", walk_lost[0][0].text)
 
 
-def extract(text: str) -> Findings:
-    """Findings of one message."""
-    return extract_with_mentions(text)[0]
+def extract(text: str, about: Optional[str] = None) -> Findings:
+    """Findings of one message (`about`: see extract_with_mentions)."""
+    findings = extract_with_mentions(text, about)[0]
+    if about == "other":
+        findings.subject = "other"
+    return findings

@@ -54,7 +54,9 @@ EXAMPLES = {
 NO_WORDS = re.compile(r"^\s*(no|nope|nah|naw|none|neither|nothing|never|not really|not at all|none of (these|them|those)|"
                       r"no medicines?|no meds|nothing like that|n|nobody|no one|noone|not on any|"
                       r"i(?:'m| am)? not (?:on|taking) any|i (?:do not|don'?t) (?:take|have) any|"
-                      r"(?:she|he|they) (?:does not|doesn'?t|do not|don'?t) (?:take|have) any)\b", re.I)
+                      r"(?:she|he|they) (?:does not|doesn'?t|do not|don'?t) (?:take|have) any|"
+                      r"(?:i|she|he|they|we)(?: (?:has|have|had)n'?t| (?:has|have|had) not| never) (?:noticed|seen|felt) "
+                      r"(?:anything|any)|not that (?:i|she|he|they|we) (?:know|knows|noticed|can tell))\b", re.I)
 YES_WORDS = re.compile(r"^\s*(yes|yeah|yea|yep|yup|ya|y|sure|i have|i do|correct|a bit|a little|slightly|kind of|kinda|"
                        r"sort of|maybe a bit|i think so|definitely|absolutely|ok|okay)\b", re.I)
 # The onset question's answers (domain.yml buttons send these texts as payloads).
@@ -267,7 +269,7 @@ def take_turn(requested: Optional[str], text: str, intent: Optional[str], findin
     request for a doctor) change nothing, so the form can hand them over.
     """
     text = text or ""
-    said = extract(text)
+    said = extract(text, about=findings_so_far.subject if requested else None)
     if requested is None:
         findings = findings_so_far.merge(said)
         return Turn(slots=derived_slots(findings, slots), findings=findings)
