@@ -22,7 +22,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.clinical.extractor import extract_with_mentions, mentions
+from actions.clinical.extractor import extract_with_mentions, heard
 from actions.clinical.interview import describes_symptoms
 from actions.clinical.triage import load_rules, triage
 from components.parts import PART_KEY
@@ -69,7 +69,7 @@ def judged_red_flags(message: Message, text: str, level) -> List[str]:
     if level == "emergency" or (message.get(INTENT) or {}).get("name") != "report_emergency":
         return []
     acute = set(load_rules()["happening_now_signs"])
-    return sorted({m.fact for m in mentions(text) if m.fact in acute})
+    return sorted(heard(text) & acute)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)

@@ -20,6 +20,8 @@ from actions.clinical.triage import triage
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "tests" / "data" / "clinical_dev.yml"
+# A second set, written by a red-team reviewer from the policy alone.
+REDTEAM = ROOT / "tests" / "data" / "clinical_redteam.yml"
 # ask_onset sits between urgent and emergency: asking is right for an unknown
 # onset, and a known emergency must never be merely asked about.
 RANK = {"self_care": 1, "routine": 2, "urgent": 3, "ask_onset": 3.5, "emergency": 4}
@@ -31,11 +33,9 @@ def outcome(text: str) -> str:
     return triage(extract(text)).outcome
 
 
-@pytest.fixture(scope="module")
-def dev_results():
-    if not DEV.exists():
-        pytest.skip("tests/data/clinical_dev.yml is not there")
-    items = yaml.safe_load(DEV.read_text(encoding="utf-8"))["items"]
+@pytest.fixture(scope="module", params=[DEV, REDTEAM], ids=["dev", "redteam"])
+def dev_results(request):
+    items = yaml.safe_load(request.param.read_text(encoding="utf-8"))["items"]
     return [(item, outcome(item["text"])) for item in items]
 
 
@@ -67,9 +67,9 @@ def report(results) -> tuple:
     return "\n".join(lines), exact / total, missed, under, alarms, len(benign)
 
 
-def test_development_set(dev_results, capsys):
+def test_development_set(dev_results, capsys, request):
     text, exact, missed, under, alarms, benign = report(dev_results)
-    out = ROOT / "results" / "clinical_dev.txt"
+    out = ROOT / "results" / f"clinical_{request.node.callspec.id}.txt"
     out.parent.mkdir(exist_ok=True)
     out.write_text(text + "\n")
     with capsys.disabled():

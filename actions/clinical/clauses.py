@@ -18,9 +18,14 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": 
 
 SENTENCE_END = re.compile(r"[.!?]+(?=\s|$|[\"')\]])|\n+|(?<=\s)-{2,}(?=\s)")
 # A clause ends at punctuation inside a sentence or before a conjunction.
+# "so" before a word of degree is an intensifier ("my arm went so weak"), not "so I ...".
+INTENSIFIED_WORDS = (r"weak|weaker|bad|badly|sore|stiff|heavy|numb|tired|hard|much|many|often|fast|quickly|slowly|slurred|"
+               r"strong|tight|short|dizzy|clumsy|painful|swollen|dark|thin|wobbly|floppy|confused|sleepy|hot|sick|"
+               r"unwell|scared|worried|anxious|long|far|little|few|very|really|suddenly|quick|slow")
 CLAUSE_BREAK = re.compile(
-    r"[,;:()]|\s[-\u2013\u2014]+\s|\band\b(?!\s+(?:off|then|needles|forth|down|there|pains|ends)\b)|\b(?:but|so|because|cos|coz|though|tho|although|while|whereas|"
-    r"which|plus|then|or)\b", re.I)
+    r"[,;:()]|\s[-\u2013\u2014]+\s|\band\b(?!\s+(?:off|then|needles|forth|down|there|pains|ends)\b)|\b(?:but|because|cos|coz|though|tho|although|while|whereas|"
+    rf"which|plus|then|or)\b|\bso\b(?!\s+(?:{INTENSIFIED_WORDS})\b)", re.I)
+INTENSIFIED = re.compile(INTENSIFIED_WORDS)
 # Words people put in front of a question ("hi, quick question - why ...").
 FILLER = re.compile(
     r"^(?:\s|\b(?:hi|hey|hello|hiya|ok|okay|so|and|but|also|well|um+|uh+|doc|doctor|please|sorry|then|plus|"

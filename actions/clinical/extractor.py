@@ -23,7 +23,7 @@ from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 import yaml
 
-from actions.clinical.clauses import clause_at, clauses, normalise, sentences
+from actions.clinical.clauses import INTENSIFIED, clause_at, clauses, normalise, sentences
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.yml")
 
@@ -95,6 +95,7 @@ SUBJECT_WORDS = {
               "dentist", "physio", "nurse", "consultant", "specialist", "doc"},
     "pet": {"dog", "cat", "puppy", "kitten", "horse", "pet", "rabbit", "hamster"},
 }
+PROFESSIONALS = {"doctor", "gp", "neurologist", "neuro", "dentist", "physio", "nurse", "consultant", "specialist", "doc"}
 GENERIC_WORDS = {"someone", "somebody", "people", "anyone", "anybody", "patients", "everyone", "person", "others"}
 THIRD_PERSON = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
 CLAUSE_WORDS = {"and", "but", "so", "because", "though", "although", "however", "while", "whereas", "which", "then",
@@ -263,6 +264,10 @@ class Normaliser:
             word = self.typo(word)
             token.norm_ = word
             previous = word
+        # "my arm went so weak": an intensifying "so" is "very", not the clause word "so I ...".
+        for token in doc[:-1]:
+            if token.norm_ == "so" and INTENSIFIED.fullmatch(doc[token.i + 1].norm_):
+                token.norm_ = "very"
 
 
 def _word_spec(word: str) -> dict:
@@ -500,6 +505,7 @@ class Reading:
                             span.cancelled = True
                     elif span.start < end and start < span.end:
                         span.cancelled = True
+        self.set_aside = [s for s in spans if s.cancelled]
         spans = [s for s in spans if not s.cancelled]
         # Within the signs the longest match wins; a topic word inside a sign is the sign.
         # Generic findings composed from a body part and a problem word may
@@ -593,6 +599,11 @@ class Reading:
             for span in chain:
                 span.negated = True
 
+    def _says_inability(self, span: _Span) -> bool:
+        """ "I can't breathe good", "not able to take breath good": the "good" is
+        how the person cannot do it, not a denial of the finding."""
+        return any(n in INABILITY for n in self.norms[span.start:span.end])
+
     def _backward_denial(self) -> None:
         links = self.lex.cues.get("backward_links", set())
         for start, end in self.cue_spans("denial_backward"):
@@ -610,7 +621,8 @@ class Reading:
             i = start - 1
             while i >= 0 and self.norms[i] in links:
                 i -= 1
-            chain = [s for s in self.spans if s.end == i + 1 and s.prefix in ("sign", "topic", "modifier")]
+            chain = [s for s in self.spans if s.end == i + 1 and s.prefix in ("sign", "topic", "modifier")
+                     and not self._says_inability(s)]
             while chain:
                 for span in chain:
                     span.negated = True
@@ -715,7 +727,10 @@ class Reading:
     def _subjects(self) -> None:
         markers = self.markers = self._subject_markers()
         for span in self.spans:
-            before = [m for m in markers if m[0] < span.end]
+            # A doctor is the subject of their own clause only: "my neurologist did an
+            # EMG, all normal, twitches still all over" is about the writer's twitches.
+            before = [m for m in markers if m[0] < span.end and not (
+                m[2] and m[2][-1] in PROFESSIONALS and self.clause_of[m[0]] != self.clause_of[span.start])]
             if before:
                 _, span.subject, span.chain = before[-1]
             if span.subject == "generic" and {"me", "myself"} & set(self.norms[span.start:span.end]):
@@ -762,6 +777,11 @@ class Reading:
 
     def not_sudden(self) -> bool:
         return any(t.kind == "not_sudden" for t in self.times)
+
+
+# Words inside a finding that make it an inability ("cannot speak good").
+INABILITY = {"not", "cannot", "unable", "hardly", "barely", "never", "trouble", "difficulty", "struggle",
+             "struggling", "struggled"}
 
 
 def _longest(found: List[Tuple[int, int]]) -> List[Tuple[int, int]]:
@@ -861,6 +881,14 @@ def mentions(text: str) -> List[Mention]:
     return _read(normalise(text))[1]
 
 
+def heard(text: str) -> Set[str]:
+    """Every fact the text names, including those its context set aside ("a video
+    of someone having a seizure", "out of breath after my 10k"): what the core
+    read and judged, as opposed to what it did not hear at all."""
+    reading, found, _ = _read(normalise(text))
+    return {m.fact for m in found} | {s.fact for s in reading.set_aside}
+
+
 Measure = Tuple[float, int, int]  # value, start, end (characters)
 
 
@@ -878,10 +906,12 @@ def _read(text: str):
                           and reading.sentence_of[s.start] == reading.sentence_of[span.start] for s in spans)
             if not at_rest:
                 span.cancelled = True
+                reading.set_aside.append(span)
     # Long ago is history, not an emergency now ("I fainted once at a blood test when I was 15").
     for span in spans:
         if span.fact in ACUTE and any(k == "remote" for k, _, _ in span.times):
             span.cancelled = True
+            reading.set_aside.append(span)
     spans = [s for s in spans if not s.cancelled]
     out = []
     for span in spans:
