@@ -32,19 +32,21 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-packages train run shell cluster validate test evaluate bench purge lock clean
+.PHONY: help install system-packages train run shell cluster validate lint test test-unit evaluate bench purge lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 install: $(STAMP_INSTALL) $(STAMP_WEB) ## Create .venv (Python 3.10) and install the locked Python and npm dependencies
 
-$(STAMP_INSTALL): requirements.lock
+$(STAMP_INSTALL): requirements.lock pyproject.toml
 	@scripts/check_python.sh $(PYTHON)
 	@echo "==> Creating $(VENV) and installing the locked dependencies (a few minutes the first time)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on "pip==23.3.2"
 	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -r requirements.lock
+	@# The project itself, editable: its packages import from anywhere (pyproject.toml).
+	$(BIN)/python -m pip install --disable-pip-version-check --no-build-isolation --no-deps --quiet -e .
 	@touch $@
 
 $(STAMP_WEB): web/package.json web/package-lock.json
@@ -77,18 +79,27 @@ train: install ## Train the model if its training data or config changed
 	fi
 
 validate: install ## Check domain, rules, stories and NLU data for conflicts
-	$(BIN)/python scripts/validate_data.py
+	$(BIN)/python -m scripts.validate_data
 
 run: train ## Set up, train if needed, start the action server, the Rasa server and the web page
-	@RASA_PORT=$(RASA_PORT) ACTION_PORT=$(ACTION_PORT) WEB_PORT=$(WEB_PORT) BIND=$(BIND) MODEL=$(MODEL) scripts/run.sh
+	@RASA_PORT=$(RASA_PORT) ACTION_PORT=$(ACTION_PORT) WEB_PORT=$(WEB_PORT) BIND=$(BIND) MODEL=$(MODEL) \
+	  $(BIN)/python -m deploy.launcher run
 
 cluster: train system-packages ## Two Rasa replicas on PostgreSQL + Redis behind nginx (http://localhost:8000)
 	$(BIN)/python -m deploy.cluster --replicas $(REPLICAS) --port $(CLUSTER_PORT)
 
 shell: train ## Talk to the assistant in the terminal (rasa shell, with the action server)
-	@ACTION_PORT=$(ACTION_PORT) MODEL=$(MODEL) scripts/run.sh shell
+	@ACTION_PORT=$(ACTION_PORT) MODEL=$(MODEL) $(BIN)/python -m deploy.launcher shell
 
-test: train system-packages ## Run the whole test suite (data validation, conversation tests, pytest, browser)
+lint: install ## Lint and format check (ruff)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test-unit: install ## The fast loop: unit tests only (no servers, no model; under a minute)
+	$(BIN)/python -m pytest -m unit -q
+
+test: train system-packages ## Run the whole test suite (lint, data validation, conversation tests, pytest, browser)
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory validate
 	@echo "==> Conversation tests (tests/test_stories.yml)"
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
@@ -98,14 +109,14 @@ test: train system-packages ## Run the whole test suite (data validation, conver
 
 evaluate: train ## NLU reports on the short (tests/nlu_test.yml) and the long, mixed (tests/nlu_long_test.yml) held-out sets
 	@echo "==> Short messages (tests/nlu_test.yml)"
-	$(BIN)/python scripts/evaluate_nlu.py --model $(MODEL) --data tests/nlu_test.yml --report $(RESULTS)/nlu/labels.json
+	$(BIN)/python -m scripts.evaluate_nlu --model $(MODEL) --data tests/nlu_test.yml --report $(RESULTS)/nlu/labels.json
 	@echo "==> Long and mixed messages (tests/nlu_long_test.yml)"
-	$(BIN)/python scripts/evaluate_nlu.py --model $(MODEL) --data tests/nlu_long_test.yml --report $(RESULTS)/nlu/labels_long.json
+	$(BIN)/python -m scripts.evaluate_nlu --model $(MODEL) --data tests/nlu_long_test.yml --report $(RESULTS)/nlu/labels_long.json
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu_test.yml --out $(RESULTS)/nlu
 	@echo "==> Reports and the confusion matrix image are in $(RESULTS)/nlu/"
 
 bench: train ## Latency, throughput, memory, start-up and training time against a `rasa init` bot (about 15 minutes)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m scripts.bench
 
 purge: install ## Delete conversations older than RETENTION_DAYS (default 30) from the tracker store
 	$(BIN)/python -m deploy.purge --days $(RETENTION_DAYS)

@@ -30,7 +30,7 @@ class ActionForgetConversation(Action):
     """Ends the forget-me confirmation: forgets on yes, keeps everything on no.
 
     The `Restarted` event after this action is what the tracker store
-    (deploy/tracker_store.py) takes as the order to delete every stored event of
+    (stores/tracker_store.py) takes as the order to delete every stored event of
     the conversation. The website widget is told too, so it clears its copy.
     """
 

@@ -32,7 +32,7 @@ SETTINGS = load_settings()
 
 
 # FAQ answers whose text has a {safety_net} placeholder: the safety net is kept
-# once, in the rule table, and filled in here (tests/test_faq_content.py checks the set).
+# once, in the rule table, and filled in here (tests/unit/test_faq_content.py checks the set).
 SAFETY_NET_TOPICS = {"faq/when_to_see_doctor"}
 
 

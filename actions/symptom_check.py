@@ -11,8 +11,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clinical.extractor import Findings, extract
-from actions.clinical.interview import (EXAMPLES, MAX_UNCLEAR, NOT_NEEDED, QUESTIONS, UNKNOWN, describes_symptoms,
+from actions.clinical.extractor import Findings
+from actions.clinical.interview import (EXAMPLES, MAX_UNCLEAR, NOT_NEEDED, QUESTIONS, UNKNOWN, answer_findings,
                                         take_turn)
 from actions.clinical.triage import facts_in, happening_now_line, load_rules, triage
 from actions.emergency import advise, just_advised, latest_findings, plays_it_down
@@ -20,11 +20,6 @@ from actions.other_parts import answer_openers, answer_questions, faq_topic, utt
 
 FINDINGS_SLOT = "clinical_findings"
 SKIPPED = "skipped (emergency)"
-
-# The action server imports this module before it accepts requests: build the
-# spaCy pipeline now rather than in the first person's symptom check, which
-# otherwise waited some 4 s for it.
-extract("warm up")
 
 
 def start_check(dispatcher: CollectingDispatcher, tracker: Tracker, answer_parts: bool = True) -> List[EventType]:
@@ -54,11 +49,10 @@ class ActionStartSymptomCheck(Action):
 
 
 def described_symptoms(tracker: Tracker) -> bool:
-    """Whether the latest message described symptoms (read once, by the NLU pipeline)."""
-    clinical = (tracker.latest_message or {}).get("clinical")
-    if clinical is not None:
-        return bool(clinical.get("describes_symptoms"))
-    return describes_symptoms((tracker.latest_message or {}).get("text", ""))
+    """Whether the latest message described symptoms (read once, by the NLU pipeline;
+    a button's /intent payload describes nothing)."""
+    clinical = (tracker.latest_message or {}).get("clinical") or {}
+    return bool(clinical.get("describes_symptoms"))
 
 
 class ActionAnswerQuestion(Action):
@@ -127,8 +121,9 @@ class ValidateSymptomCheckForm(Action):
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
         slots = {slot: tracker.get_slot(slot) for slot in QUESTIONS}
-        turn = take_turn(requested, message.get("text") or "", intent,
-                         Findings.from_dict(tracker.get_slot(FINDINGS_SLOT)), slots)
+        so_far = Findings.from_dict(tracker.get_slot(FINDINGS_SLOT))
+        said = answer_findings(message.get("clinical"), so_far.subject if requested else None)
+        turn = take_turn(requested, message.get("text") or "", intent, so_far, slots, said)
         if not turn.is_answer:
             return []
 
@@ -200,6 +195,23 @@ def onset_unknown(findings: Findings) -> str:
             "Until that is clear, it is safest to see a doctor today.")
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def contributing(causes: List[Dict[str, str]]) -> str:
+    """The likely contributing causes as a short list of names, then what helps with each, one
+    line per cause (one cause: a single line), instead of one run-on sentence."""
+    advice = [c["advice"].strip().rstrip(".") + "." for c in causes]
+    if len(causes) == 1:
+        return f"Likely contributing: {causes[0]['name']}. What you can do: {advice[0]}"
+    names = [c["name"] for c in causes]
+    listed = " and ".join(names) if len(names) == 2 else ", ".join(names[:-1]) + ", and " + names[-1]
+    lines = [f"Likely contributing: {listed}.", "", "What you can do:"]
+    lines += [f"- {_capital(c['name'])}: {a}" for c, a in zip(causes, advice)]
+    return "\n".join(lines)
+
+
 def result_messages(result, already_advised: bool = False, findings: Findings = None) -> List[str]:
     """The result as chat bubbles, in the order a clinician would say it."""
     messages = []
@@ -222,8 +234,7 @@ def result_messages(result, already_advised: bool = False, findings: Findings = 
     else:
         messages.append(no_warning_signs(findings or Findings()))
     if result.causes:
-        messages.append("Likely contributing: " + "; ".join(
-            f"{c['name']}: {c['advice']}" for c in result.causes) + ".")
+        messages.append(contributing(result.causes))
     if result.safety_net:
         messages.append(result.safety_net)
     messages.append("A summary you can copy for a doctor:\n" + result.summary)

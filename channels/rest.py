@@ -19,7 +19,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import guard
-from deploy import speedups
+from patches import speedups
 
 logger = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from channels import guard
-from deploy import speedups
+from patches import speedups
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@
 
 Every server is a Debian package or this project's own process, started with
 its data under one folder (var/cluster by default) and on loopback ports.
-Ctrl-C stops them all; the data stays for the next start. tests/test_cluster.py
+Ctrl-C stops them all; the data stays for the next start. tests/system/test_cluster.py
 uses the same class.
 
     python -m deploy.cluster [--replicas 2] [--port 8000]
@@ -28,14 +28,10 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
-import requests
-
 from deploy.config import render
+from deploy.launcher import DEFAULT_MODEL, ROOT, Processes, answers, free_port, rasa_command, wait_until, web_command
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-START_TIMEOUT = 300
 
 NGINX_CONF = """\
 worker_processes 1;
@@ -89,34 +85,13 @@ http {{
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(check, what: str, proc: Optional[subprocess.Popen] = None, log: Optional[Path] = None) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            tail = log.read_text(errors="replace")[-2000:] if log and log.exists() else ""
-            raise RuntimeError(f"{what} stopped (exit {proc.returncode}):\n{tail}")
-        try:
-            if check():
-                return
-        except (requests.ConnectionError, OSError):
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{what} did not start in {START_TIMEOUT}s")
-
-
 class Cluster:
     """PostgreSQL, Redis, the action server, N Rasa replicas, nginx and the web page."""
 
     def __init__(self, root: Path, replicas: int = 2, port: int = 8000, model: Optional[Path] = None,
                  api_token: Optional[str] = None, ports: Optional[Dict[str, int]] = None) -> None:
         self.root = root.resolve()
-        self.model = model or ROOT / "models" / "bfs-assistant.tar.gz"
+        self.model = model or DEFAULT_MODEL
         self.api_token = api_token
         ports = dict(ports or {})
         self.port = port
@@ -125,8 +100,12 @@ class Cluster:
         self.action_port = ports.get("actions") or free_port()
         self.web_port = ports.get("web") or free_port()
         self.replica_ports: List[int] = ports.get("replicas") or [free_port() for _ in range(replicas)]
-        self.procs: Dict[str, subprocess.Popen] = {}
+        self.processes = Processes(new_sessions=True)
         self.logs = self.root / "logs"
+
+    @property
+    def procs(self) -> Dict[str, subprocess.Popen]:
+        return self.processes.procs
 
     # --- the parts ------------------------------------------------------------
 
@@ -149,11 +128,7 @@ class Cluster:
         return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
     def _start(self, name: str, command: List[str], env: Optional[dict] = None) -> subprocess.Popen:
-        log = self.logs / f"{name}.log"
-        proc = subprocess.Popen(command, cwd=ROOT, env=env or os.environ.copy(), stdout=log.open("a"),
-                                stderr=subprocess.STDOUT, start_new_session=True)
-        self.procs[name] = proc
-        return proc
+        return self.processes.start(name, command, env or os.environ.copy(), self.logs / f"{name}.log")
 
     def start_postgres(self) -> None:
         data = self.root / "postgres"
@@ -210,31 +185,22 @@ class Cluster:
         return render(ROOT / name, env, self.root / f"runtime-{name}")  # holds the database password
 
     def start_actions(self) -> None:
-        self._start("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
-                                "--port", str(self.action_port)], self.environment())
-        wait_until(lambda: requests.get(f"http://127.0.0.1:{self.action_port}/health", timeout=2).ok,
-              "the action server", self.procs["actions"], self.logs / "actions.log")
+        self.processes.start_action_server(self.action_port, self.environment(), self.logs / "actions.log")
 
     def start_replica(self, index: int) -> None:
         env = self.environment()
-        command = [str(BIN / "rasa"), "run", "--model", str(self.model),
-                   "--endpoints", str(self._render("endpoints.yml", env)),
-                   "--credentials", str(self._render("credentials.yml", env)),
-                   "--interface", "127.0.0.1", "--port", str(self.replica_ports[index])]
-        if self.api_token:
-            command += ["--enable-api", "--auth-token", self.api_token]
-        self._start(f"rasa-{index + 1}", command, env)
+        api_args = ["--enable-api", "--auth-token", self.api_token] if self.api_token else []
+        self._start(f"rasa-{index + 1}", rasa_command("run", self.model, self.replica_ports[index],
+                                                      self._render("endpoints.yml", env),
+                                                      self._render("credentials.yml", env), api_args=api_args), env)
 
     def wait_for_replica(self, index: int) -> None:
         name = f"rasa-{index + 1}"
-        wait_until(lambda: requests.get(self.replica_url(index) + "/webhooks/rest/", timeout=2).ok,
-              f"Rasa replica {index + 1}", self.procs[name], self.logs / f"{name}.log")
+        self.processes.wait_for(name, self.replica_url(index) + "/webhooks/rest/", f"Rasa replica {index + 1}")
 
     def start_web(self) -> None:
-        self._start("web", [str(BIN / "python"), "-m", "web.app", "--host", "127.0.0.1",
-                            "--port", str(self.web_port), "--rasa-url", "same-origin"])
-        wait_until(lambda: requests.get(f"http://127.0.0.1:{self.web_port}/health", timeout=2).ok,
-              "the web page", self.procs["web"], self.logs / "web.log")
+        self._start("web", web_command(self.web_port, rasa_url="same-origin"))
+        self.processes.wait_for("web", f"http://127.0.0.1:{self.web_port}/health", "the web page")
 
     def start_nginx(self) -> None:
         conf_root = self.root / "nginx"
@@ -245,8 +211,7 @@ class Cluster:
         conf.write_text(NGINX_CONF.format(root=conf_root, servers=servers, port=self.port, web_port=self.web_port))
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         self._start("nginx", [nginx, "-p", str(conf_root), "-e", str(conf_root / "error.log"), "-c", str(conf)])
-        wait_until(lambda: requests.get(self.url + "/webhooks/rest/", timeout=2).ok, "nginx",
-              self.procs["nginx"], conf_root / "error.log")
+        wait_until(answers(self.url + "/webhooks/rest/"), "nginx", self.procs["nginx"], conf_root / "error.log")
 
     # --- all together ---------------------------------------------------------
 
@@ -273,22 +238,11 @@ class Cluster:
 
     def kill(self, name: str) -> None:
         """Stops one process at once (SIGKILL), as a crash would."""
-        proc = self.procs[name]
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        self.processes.kill(name)
 
     def stop(self) -> None:
-        for name in reversed(list(self.procs)):
-            proc = self.procs[name]
-            if proc.poll() is None:
-                # PostgreSQL's "fast" shutdown is SIGINT; SIGTERM would wait for clients.
-                os.killpg(proc.pid, signal.SIGINT if name == "postgres" else signal.SIGTERM)
-        for proc in self.procs.values():
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        # PostgreSQL's "fast" shutdown is SIGINT; SIGTERM would wait for clients.
+        self.processes.stop(first_signal={"postgres": signal.SIGINT})
 
 
 def main(argv: List[str]) -> int:

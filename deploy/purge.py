@@ -19,12 +19,12 @@ from deploy.config import load_config
 
 
 def open_store(endpoints_path: str):
-    from deploy.tracker_store import PrivateSQLTrackerStore
+    from stores.tracker_store import PrivateSQLTrackerStore
 
     endpoints, _ = load_config(endpoints_path, os.environ)
     settings = dict(endpoints.get("tracker_store") or {})
     kind = settings.pop("type", None)
-    if kind != "deploy.tracker_store.PrivateSQLTrackerStore":
+    if kind != "stores.tracker_store.PrivateSQLTrackerStore":
         raise SystemExit(f"error: {endpoints_path} has no project SQL tracker store (type: {kind})")
     return PrivateSQLTrackerStore(**settings)
 

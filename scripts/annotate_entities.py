@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from components.clinical_findings import clinical_entities  # noqa: E402
+from actions.clinical.extractor import understand
+from components.clinical_findings import entities_of
 
 
 def annotate(text: str) -> str:
-    _, entities = clinical_entities(text)
+    entities = entities_of(understand(text))
     out, last = [], 0
     for e in entities:
         attrs = {"entity": e["entity"], "value": str(e["value"])}

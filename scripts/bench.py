@@ -6,8 +6,9 @@
 Both bots are served by the same installation, side by side on the same
 machine in the same run, and driven through the REST channel by 1 and by 10
 concurrent senders, in batches that alternate between them. Ours gets a mix of FAQs, a symptom check and
-chit-chat, and runs as `make run` runs it (action server, SQLite tracker store).
-Prints a table and the ratios ours/baseline, and writes results/bench.json.
+chit-chat, and runs as `make run` runs it (deploy/launcher.py: action server, SQLite tracker store,
+the patches of patches/); it is also served with the patches off (BFS_PATCHES=off), to show what
+they are worth. Prints a table and the ratios ours/baseline, and writes results/bench.json.
 A benchmark, not a test: it reports the targets, it does not fail on them.
 """
 from __future__ import annotations
@@ -29,14 +30,8 @@ from typing import Dict, List, Optional
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from deploy.cluster import free_port, wait_until  # noqa: E402
-from deploy.config import render  # noqa: E402
-
-BIN = Path(sys.executable).parent
-OUR_MODEL = ROOT / "models" / "bfs-assistant.tar.gz"
+from deploy.launcher import BIN, DEFAULT_MODEL as OUR_MODEL, ROOT, Processes, free_port, rasa_command, \
+    render_runtime_files
 
 OUR_SCRIPT = [
     "hello",
@@ -62,51 +57,35 @@ def rss_mb(pid: int) -> Dict[str, float]:
 
 
 class Server:
-    """One Rasa server (and our action server) for the benchmark."""
+    """One Rasa server (and, for ours, the action server), started by the launcher."""
 
-    def __init__(self, name: str, cwd: Path, model: Path, with_actions: bool, logs: Path,
-                 in_memory: bool = False) -> None:
-        self.name, self.cwd, self.model, self.logs = name, cwd, model, logs
+    def __init__(self, name: str, cwd: Path, model: Path, ours: bool, logs: Path, in_memory: bool = False,
+                 patched: bool = True) -> None:
+        self.name = name
         self.port = free_port()
-        self.procs: List[subprocess.Popen] = []
-        env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", SANIC_HOST="127.0.0.1")
-        command = [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(self.port),
-                   "--interface", "127.0.0.1"]
-        if with_actions:
+        self.processes = Processes()
+        env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", SANIC_HOST="127.0.0.1",
+                   BFS_PATCHES="on" if patched else "off")
+        if ours:
             action_port = free_port()
             env.update(ACTION_PORT=str(action_port), TRACKER_DB=str(logs / f"{name}-tracker.db"))
             # --in-memory: to see what keeping conversations in SQLite costs
-            endpoints = render(ROOT / "endpoints.yml", env, logs / f"{name}-endpoints.yml",
-                               leave_out=["tracker_store"] if in_memory else [])
-            credentials = render(ROOT / "credentials.yml", env, logs / f"{name}-credentials.yml")
-            command += ["--endpoints", str(endpoints), "--credentials", str(credentials)]
-            self.actions = self._popen([str(BIN / "rasa"), "run", "actions", "--actions", "actions",
-                                        "--port", str(action_port)], env, "actions")
-            wait_until(lambda: requests.get(f"http://127.0.0.1:{action_port}/health", timeout=2).ok,
-                       "the action server", self.actions)
+            files = render_runtime_files(env, logs / name, leave_out=["tracker_store"] if in_memory else [])
+            self.actions = self.processes.start_action_server(action_port, env, logs / f"{name}-actions.log")
+            command = rasa_command("run", model, self.port, files["endpoints"], files["credentials"])
+        else:  # the baseline, as `rasa run` in its own folder
+            command = [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(self.port),
+                       "--interface", "127.0.0.1"]
         started = time.monotonic()
-        self.rasa = self._popen(command, env, "rasa")
-        wait_until(lambda: requests.get(self.url("/webhooks/rest/"), timeout=2).ok, f"{name}'s Rasa server",
-                   self.rasa, logs / f"{name}-rasa.log")
+        self.rasa = self.processes.start("rasa", command, env, logs / f"{name}-rasa.log", cwd=cwd)
+        self.processes.wait_for("rasa", self.url("/webhooks/rest/"), f"{name}'s Rasa server")
         self.ready_s = time.monotonic() - started
-
-    def _popen(self, command: List[str], env: dict, part: str) -> subprocess.Popen:
-        log = (self.logs / f"{self.name}-{part}.log").open("w")
-        proc = subprocess.Popen(command, cwd=self.cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
-        self.procs.append(proc)
-        return proc
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def stop(self) -> None:
-        for proc in self.procs:
-            proc.terminate()
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        self.processes.stop()
 
 
 class Load:
@@ -179,26 +158,33 @@ def measure_both(servers: Dict[str, Server], scripts: Dict[str, List[str]], roun
             results[name][f"{senders}_senders"] = loads[name].summary()
     for name, server in servers.items():
         results[name].update(rss_mb(server.rasa.pid))
-        if hasattr(server, "actions"):
+        if getattr(server, "actions", None) is not None:
             results[name]["action_server_rss_mb"] = rss_mb(server.actions.pid)["rss_mb"]
     return results
 
 
-def report(ours: Dict, base: Dict) -> str:
-    lines = [f"{'':28}{'ours':>12}{'baseline':>12}{'ours/base':>11}"]
+def report(ours: Dict, base: Dict, unpatched: Optional[Dict] = None) -> str:
+    """The table: ours, the baseline, ours/baseline, and ours with the patches off when measured."""
+    lines = [f"{'':28}{'ours':>12}{'baseline':>12}{'ours/base':>11}" + (f"{'patches off':>13}" if unpatched else "")]
 
-    def row(label: str, a: Optional[float], b: Optional[float], unit: str = "") -> None:
+    def row(label: str, a: Optional[float], b: Optional[float], unit: str = "", off: Optional[float] = None) -> None:
         ratio = f"{a / b:.2f}x" if a is not None and b else "-"
-        shown = ["-" if v is None else f"{v}{unit}" for v in (a, b)]
-        lines.append(f"{label:28}{shown[0]:>12}{shown[1]:>12}{ratio:>11}")
+        shown = ["-" if v is None else f"{v}{unit}" for v in (a, b, off)]
+        lines.append(f"{label:28}{shown[0]:>12}{shown[1]:>12}{ratio:>11}" + (f"{shown[2]:>13}" if unpatched else ""))
+
+    def get(result: Optional[Dict], *keys: str) -> Optional[float]:
+        for key in keys:
+            result = (result or {}).get(key)
+        return result
 
     for senders in (1, 10):
         key = f"{senders}_senders"
         for metric, unit in (("p50_ms", " ms"), ("p95_ms", " ms"), ("mean_ms", " ms"), ("msg_per_s", "")):
-            row(f"{metric} ({senders} sender{'s' if senders > 1 else ''})", ours[key][metric], base[key][metric], unit)
-    row("Rasa server RSS", ours["rss_mb"], base["rss_mb"], " MB")
-    row("Rasa server peak RSS", ours["peak_rss_mb"], base["peak_rss_mb"], " MB")
-    row("ready (model loaded)", ours["ready_s"], base["ready_s"], " s")
+            row(f"{metric} ({senders} sender{'s' if senders > 1 else ''})", ours[key][metric], base[key][metric], unit,
+                get(unpatched, key, metric))
+    row("Rasa server RSS", ours["rss_mb"], base["rss_mb"], " MB", get(unpatched, "rss_mb"))
+    row("Rasa server peak RSS", ours["peak_rss_mb"], base["peak_rss_mb"], " MB", get(unpatched, "peak_rss_mb"))
+    row("ready (model loaded)", ours["ready_s"], base["ready_s"], " s", get(unpatched, "ready_s"))
     row("training from scratch", ours.get("train_s"), base.get("train_s"), " s")
     lines.append(f"{'action server RSS (ours)':28}{str(ours.get('action_server_rss_mb')) + ' MB':>12}")
     for name, result in (("ours", ours), ("baseline", base)):
@@ -233,6 +219,8 @@ def main(argv: List[str]) -> int:
                         help="batches with 1 sender (default 8); half as many with 10 senders")
     parser.add_argument("--in-memory", action="store_true",
                         help="serve ours with Rasa's in-memory tracker store instead of SQLite (for comparison)")
+    parser.add_argument("--no-patches-off", action="store_true",
+                        help="skip serving ours a second time with the patches off (BFS_PATCHES=off)")
     parser.add_argument("--out", default=str(ROOT / "results" / "bench.json"))
     args = parser.parse_args(argv)
     if not OUR_MODEL.exists():
@@ -264,10 +252,15 @@ def main(argv: List[str]) -> int:
         print("==> Starting our server (as `make run`: action server, SQLite tracker store)", flush=True)
         servers["ours"] = Server("ours", ROOT, OUR_MODEL, True, logs, in_memory=args.in_memory)
         print(f"    ready in {servers['ours'].ready_s:.1f} s", flush=True)
+        if not args.no_patches_off:
+            print("==> Starting ours again with the patches off (BFS_PATCHES=off)", flush=True)
+            servers["patches off"] = Server("patches-off", ROOT, OUR_MODEL, True, logs, in_memory=args.in_memory,
+                                            patched=False)
+            print(f"    ready in {servers['patches off'].ready_s:.1f} s", flush=True)
         print("==> Starting the baseline's server", flush=True)
         servers["baseline"] = Server("baseline", baseline_dir, baseline_model, False, logs)
         print(f"    ready in {servers['baseline'].ready_s:.1f} s", flush=True)
-        results = measure_both(servers, {"ours": OUR_SCRIPT, "baseline": BASELINE_SCRIPT},
+        results = measure_both(servers, {"ours": OUR_SCRIPT, "patches off": OUR_SCRIPT, "baseline": BASELINE_SCRIPT},
                                {1: args.rounds, 10: max(1, args.rounds // 2)})
     finally:
         for server in servers.values():
@@ -278,10 +271,11 @@ def main(argv: List[str]) -> int:
     machine = (f"{platform.node()}: {os.cpu_count()} cores, "
                f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, "
                f"Python {platform.python_version()}")
-    print(f"\n{machine}\n\n{report(ours, base)}\n")
+    unpatched = results.get("patches off")
+    print(f"\n{machine}\n\n{report(ours, base, unpatched)}\n")
     print("\n".join(targets(ours, base)))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps({"machine": machine, "ours": ours, "baseline": base,
+    Path(args.out).write_text(json.dumps({"machine": machine, "ours": ours, "baseline": base, "patches_off": unpatched,
                                           "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}, indent=2))
     print(f"\nWritten to {args.out}")
     return 0

@@ -16,10 +16,7 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 FAQ = "faq"
-# The model refers to the project's own NLU component (components/...).
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 
 @dataclass

@@ -881,12 +881,6 @@ def mentions(text: str) -> List[Mention]:
     return _read(normalise(text))[1]
 
 
-def heard(text: str) -> Set[str]:
-    """Every fact the text names, including those its context set aside ("a video
-    of someone having a seizure", "out of breath after my 10k"): what the core
-    read and judged, as opposed to what it did not hear at all."""
-    reading, found, _ = _read(normalise(text))
-    return {m.fact for m in found} | {s.fact for s in reading.set_aside}
 
 
 Measure = Tuple[float, int, int]  # value, start, end (characters)
@@ -935,7 +929,12 @@ def extract_with_mentions(text: str, about: Optional[str] = None) -> Tuple[Findi
     in a check about oneself, "no, but my brother drops things" is a bystander's.
     """
     text = normalise(text)
-    reading, found, spans = _read(text)
+    return _compose(text, *_read(text), about=about)
+
+
+def _compose(text: str, reading: "Reading", found: List[Mention], spans: List[_Span],
+             about: Optional[str] = None) -> Tuple[Findings, List[Mention], Dict[str, Measure]]:
+    """The findings of a text already read (extract_with_mentions without the reading)."""
     if about == "other":
         found = [replace(m, subject="self") if m.subject == "other" else m for m in found]
         spans = [replace(s, subject="self") if s.subject == "other" else s for s in spans]
@@ -1022,6 +1021,8 @@ def extract_with_mentions(text: str, about: Optional[str] = None) -> Tuple[Findi
     # "no weakness in my legs, but my hand is weak": asserted anywhere wins.
     findings.absent -= findings.present
     findings.asked -= findings.present
+    if about == "other":
+        findings.subject = "other"
     measures: Dict[str, Measure] = {}
     if age:
         measures["age"] = (float(age[0]), age[1], age[2])
@@ -1165,7 +1166,26 @@ def _derived(findings: Findings, reading: Reading, pairs: List[Tuple[Mention, _S
 
 def extract(text: str, about: Optional[str] = None) -> Findings:
     """Findings of one message (`about`: see extract_with_mentions)."""
-    findings = extract_with_mentions(text, about)[0]
-    if about == "other":
-        findings.subject = "other"
-    return findings
+    return extract_with_mentions(text, about)[0]
+
+
+@dataclass
+class Understanding:
+    """Everything the assistant takes from one message, read once (by the NLU
+    component, which passes it to the actions in the parse data)."""
+
+    findings: Findings  # the message on its own
+    # The message as an answer inside a check about oneself or about someone else.
+    as_answer: Dict[str, Findings]
+    mentions: List[Mention]  # those the findings came from
+    measures: Dict[str, Measure]  # age and duration, with their spans
+    heard: Set[str]  # every fact named, including those set aside by their context
+
+
+def understand(text: str) -> Understanding:
+    text = normalise(text)
+    reading, found, spans = _read(text)
+    findings, used, measures = _compose(text, reading, found, spans)
+    as_answer = {about: _compose(text, reading, found, spans, about=about)[0] for about in ("self", "other")}
+    heard = {m.fact for m in found} | {s.fact for s in reading.set_aside}
+    return Understanding(findings, as_answer, used, measures, heard)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from actions.clinical.clauses import is_question
-from actions.clinical.extractor import Findings, extract
+from actions.clinical.extractor import Findings
 
 QUESTIONS = [
     "weakness_or_wasting",
@@ -30,6 +30,9 @@ UNKNOWN = "unknown"
 MAX_UNCLEAR = 2
 
 WEAKNESS_FACTS = ["sign:weakness_function", "sign:wasting", "sign:weakness", "sign:heaviness"]
+FELT_WEAKNESS_FACTS = {"sign:weakness", "sign:heaviness"}
+# The answer to the first question when only a feeling of weakness was heard (see felt_weakness_only).
+FELT_WEAKNESS_ONLY = "no real weakness: feels weak, strength kept"
 OTHER_RED_FLAG_FACTS = ["sign:speech_change", "sign:swallowing_change", "sign:tongue_twitching", "sign:breathless",
                         "sign:breathing_difficulty", "sign:numbness", "sign:morning_headache",
                         "sign:daytime_sleepiness", "sign:cannot_swallow", "sign:bulbar_or_breathing"]
@@ -91,19 +94,17 @@ class Turn:
 WORRY_SIGNS = {"sign:health_anxiety"}
 
 
-def describes_symptoms(text: str, findings: Optional[Findings] = None) -> bool:
+def describes_symptoms(text: str, findings: Findings) -> bool:
     """Whether the message reports the person's (or a relative's) own symptoms.
 
     Judged per clause: "my eye keeps twitching, why?" reports twitching and asks;
     "will my twitching lead to paralysis?" only asks, so findings inside a
     question or a hypothetical are not reported (the extractor leaves them out).
     Such a message starts the symptom check even when the classifier took it for
-    an FAQ topic or something out of scope. Pass the message's findings when
-    they are already known, to avoid extracting twice.
+    an FAQ topic or something out of scope.
     """
     if not text or not text.strip():
         return False
-    findings = findings if findings is not None else extract(text)
     signs = {fact for fact in findings.present if fact.startswith("sign:")} - WORRY_SIGNS
     if signs == {"sign:twitching"}:
         # "I'm obsessing over every twitch", "my anxiety about my twitching":
@@ -128,8 +129,18 @@ def _yes(findings: Findings, facts: List[str]) -> str:
     return "yes: " + ", ".join(findings.evidence.get(f, _label(f)) for f in facts)
 
 
+def felt_weakness_only(findings: Findings) -> bool:
+    """A feeling of weakness or heaviness while strength and function are kept ("I feel weak but I
+    can still do everything"): common with benign twitching and worth a routine examination (triage
+    policy, Routine), but not the real weakness the first question asks about. As in the rule
+    table's ask_onset, it brings no onset question."""
+    felt = {f for f in WEAKNESS_FACTS if f in findings.present}
+    return bool(felt) and felt <= FELT_WEAKNESS_FACTS and "sign:normal_function" in findings.present
+
+
 def _red_flag(findings: Findings) -> bool:
-    return any(f in findings.present for f in WEAKNESS_FACTS + OTHER_RED_FLAG_FACTS)
+    return any(f in findings.present for f in OTHER_RED_FLAG_FACTS) or (
+        any(f in findings.present for f in WEAKNESS_FACTS) and not felt_weakness_only(findings))
 
 
 def derived_slots(findings: Findings, slots: Dict[str, object]) -> Dict[str, object]:
@@ -143,7 +154,10 @@ def derived_slots(findings: Findings, slots: Dict[str, object]) -> Dict[str, obj
     for slot, group in (("weakness_or_wasting", WEAKNESS_FACTS),
                         ("speech_breathing_or_numbness", OTHER_RED_FLAG_FACTS)):
         present = [f for f in group if f in findings.present]
-        if present and (slots.get(slot) in (None, "no", UNKNOWN)):
+        if present and group is WEAKNESS_FACTS and felt_weakness_only(findings):
+            if slots.get(slot) in (None, "no", UNKNOWN):
+                out[slot] = FELT_WEAKNESS_ONLY
+        elif present and (slots.get(slot) in (None, "no", UNKNOWN, FELT_WEAKNESS_ONLY)):
             out[slot] = _yes(findings, present)
             if slots.get("symptom_onset") == NOT_NEEDED:
                 out["symptom_onset"] = None
@@ -190,6 +204,8 @@ def _answer(slot: str, text: str, intent: Optional[str], said: Findings, finding
     says_yes, says_no = _yes_no(text, intent)
     if slot in ("weakness_or_wasting", "speech_breathing_or_numbness"):
         present = [f for f in relevant if f in said.present and f != "sign:normal_function"]
+        if present and slot == "weakness_or_wasting" and felt_weakness_only(findings):
+            return FELT_WEAKNESS_ONLY
         if present:
             return _yes(findings, present)
         if says_no or (relevant and not present):
@@ -260,16 +276,26 @@ def _denied_facts(slot: str, said: Findings) -> Findings:
     return said
 
 
+def answer_findings(clinical: Optional[Dict[str, Any]], about: Optional[str]) -> Findings:
+    """The findings of a message as an answer in a check about `about` ("self" or
+    "other"), or on its own when no check is running (`about` None)."""
+    clinical = clinical or {}
+    if about in ("self", "other") and about in (clinical.get("as_answer") or {}):
+        return Findings.from_dict(clinical["as_answer"][about])
+    return Findings.from_dict(clinical.get("findings"))
+
+
 def take_turn(requested: Optional[str], text: str, intent: Optional[str], findings_so_far: Findings,
-              slots: Dict[str, object]) -> Turn:
+              slots: Dict[str, object], said: Findings) -> Turn:
     """Interprets one user message inside the symptom check.
 
     `requested` is the question being asked (None when the check starts with
-    this message). Messages that are not answers (an FAQ question, "stop", a
-    request for a doctor) change nothing, so the form can hand them over.
+    this message); `said` is what the message says, as read once by the NLU
+    pipeline (answer_findings). Messages that are not answers (an FAQ
+    question, "stop", a request for a doctor) change nothing, so the form can
+    hand them over.
     """
     text = text or ""
-    said = extract(text, about=findings_so_far.subject if requested else None)
     if requested is None:
         findings = findings_so_far.merge(said)
         return Turn(slots=derived_slots(findings, slots), findings=findings)

@@ -187,7 +187,7 @@ def triage(findings: Findings, rules_path: Path = RULES_FILE) -> TriageResult:
         action=action,
         reasons=reasons,
         causes=causes,
-        safety_net=safety_net(level, table),
+        safety_net=safety_net(level, table, assessed="history:assessed_benign" in facts),
         summary=_summary(findings, level, reasons, causes, table.get("labels", {})),
         ask_onset=ask_onset,
         onset_instruction=" ".join(ask["instruction"].split()) if ask_onset else "",
@@ -195,9 +195,15 @@ def triage(findings: Findings, rules_path: Path = RULES_FILE) -> TriageResult:
     )
 
 
-def safety_net(level: str, table: dict) -> str:
-    """The tiers of the safety net above `level`, one list each (kept once, in the rule table)."""
-    return "\n\n".join(table["safety_net"][tier] for tier in table["safety_net_tiers"][level])
+def safety_net(level: str, table: dict, assessed: bool = False) -> str:
+    """The tiers of the safety net above `level`, one list each (kept once, in the rule table).
+
+    After a doctor has assessed the twitching as benign, `<level>_after_assessment`
+    (where the table has one) replaces them: "twitching over 2 weeks, book an
+    appointment" would tell someone to book what they have already had."""
+    tiers = table["safety_net_tiers"]
+    key = f"{level}_after_assessment" if assessed and f"{level}_after_assessment" in tiers else level
+    return "\n\n".join(table["safety_net"][tier] for tier in tiers[key])
 
 
 def whole_safety_net(rules_path: Path = RULES_FILE) -> str:

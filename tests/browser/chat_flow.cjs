@@ -1,6 +1,6 @@
 // Browser test: a person on the website, in Debian's Chromium driven by Playwright.
 //   node tests/browser/chat_flow.cjs <page URL> <screenshot.png>
-// Prints one JSON line ({sessionId, messages}) for tests/test_web.py, which
+// Prints one JSON line ({sessionId, messages}) for tests/system/test_web.py, which
 // checks the server's side and then writes a line to stdin; the person then
 // asks to be forgotten, and a second JSON line follows. Any failed step exits
 // non-zero with the reason. No browser is downloaded: executablePath is

@@ -1,0 +1,87 @@
+"""Runtime patches of Rasa 3.6 internals, for speed (each one, and what it
+saves, in patches/speedups.py).
+
+Installed only by `python -m patches.cli`, the Rasa command the launcher
+(deploy/launcher.py) starts servers with; importing the project's components
+or channels installs nothing, so `rasa train`, `rasa test` and the unit tests
+run Rasa as it comes. Each patch names the package versions it was written
+for and refuses, with one log line, on any other: an upgrade turns a patch
+off instead of breaking it silently. `BFS_PATCHES=off` turns them all off
+(`make bench` measures both ways).
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Callable, Dict, List, Mapping, Optional
+
+logger = logging.getLogger(__name__)
+
+SWITCH = "BFS_PATCHES"
+# The versions every patch was written and tested for (requirements.lock).
+WRITTEN_FOR = {"rasa": "3.6.21", "tensorflow": "2.12.0", "keras": "2.12.0"}
+
+
+@dataclass(frozen=True)
+class Patch:
+    name: str
+    apply: Callable[[], None]
+    packages: tuple  # whose internals it replaces (keys of WRITTEN_FOR)
+
+
+def _table() -> List[Patch]:
+    from patches import speedups as s
+
+    return [
+        Patch("validator_built_once", s._build_validator_once, ("rasa",)),
+        Patch("event_class_table", s._cache_event_classes, ("rasa",)),
+        Patch("graph_cut_kept", s._cache_minimal_schemas, ("rasa",)),
+        Patch("prediction_graph_called_directly", s._call_prediction_graphs_directly, ("rasa", "tensorflow", "keras")),
+        Patch("dialogue_states_kept", s._cache_past_states, ("rasa",)),
+        Patch("certain_rules_decide", s._let_certain_rules_decide, ("rasa",)),
+        Patch("gc_freeze_after_start", lambda: None, ()),  # run by the channels once the server is up
+    ]
+
+
+_installed: List[str] = []
+
+
+def installed() -> List[str]:
+    """Names of the patches installed in this process."""
+    return list(_installed)
+
+
+def enabled(environ: Optional[Mapping[str, str]] = None) -> bool:
+    value = (environ if environ is not None else os.environ).get(SWITCH, "on")
+    return value.strip().lower() not in ("off", "0", "false", "no")
+
+
+def _version(package: str) -> Optional[str]:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def install(environ: Optional[Mapping[str, str]] = None,
+            versions: Optional[Dict[str, Optional[str]]] = None) -> List[str]:
+    """Installs every patch whose packages are at the versions it was written
+    for, once per process; returns the names installed."""
+    if _installed:
+        return installed()
+    if not enabled(environ):
+        logger.info("Rasa patches off (%s=off)", SWITCH)
+        return []
+    found = versions if versions is not None else {p: _version(p) for p in WRITTEN_FOR}
+    for patch in _table():
+        wrong = [f"{p} {found.get(p)} (written for {WRITTEN_FOR[p]})" for p in patch.packages
+                 if found.get(p) != WRITTEN_FOR[p]]
+        if wrong:
+            logger.warning("Patch %s not installed: %s", patch.name, ", ".join(wrong))
+            continue
+        patch.apply()
+        _installed.append(patch.name)
+    logger.info("Rasa patches installed: %s", ", ".join(_installed) or "none")
+    return installed()

@@ -1,0 +1,1 @@
+"""Tools `make` runs (evaluation, benchmark, data checks); importable for the tests."""

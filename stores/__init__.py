@@ -1,0 +1,1 @@
+"""Tracker and lock stores Rasa loads by path from endpoints.yml."""

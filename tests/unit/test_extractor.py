@@ -1,0 +1,147 @@
+"""The finding extractor on messy chat text: slang, typos, negation, someone
+else as the subject, ages and durations."""
+from __future__ import annotations
+
+import pytest
+
+from actions.clinical.extractor import Findings, extract, mentions
+
+
+@pytest.mark.parametrize("text,present,absent", [
+    ("no weakness", set(), {"sign:weakness"}),
+    ("breathing fine rn, no fever tho", set(), {"sign:fever"}),
+    ("not sudden, it crept up over weeks", {"onset:gradual"}, {"onset:sudden"}),
+    ("no numbness or tingling at all", set(), {"sign:numbness"}),
+    ("I can't breathe", {"sign:breathing_difficulty"}, set()),
+    ("i cant swallow my own spit", {"sign:cannot_swallow"}, set()),
+    ("no weakness but my calf looks smaller", {"sign:wasting"}, {"sign:weakness"}),
+    ("my calf twitches af, no weakness, can walk fine", {"sign:twitching", "sign:normal_function"}, {"sign:weakness"}),
+    ("what if I get weakness later?", set(), set()),
+    ("twiching in my thigh pls help", {"sign:twitching", "location:thigh"}, set()),
+    ("fasiculations in both calves", {"sign:twitching", "location:calf"}, set()),
+    ("keep dropping things and tripping", {"sign:weakness_function"}, set()),
+    ("no weakness, numbness or tingling", set(), {"sign:weakness", "sign:numbness"}),
+    ("no weakness, loads of coffee lately", {"trigger:caffeine"}, {"sign:weakness"}),
+    ("no pain, keep dropping things though", {"sign:weakness_function"}, set()),
+])
+def test_negation_and_slang(text, present, absent):
+    findings = extract(text)
+    assert present <= findings.present, findings
+    assert absent <= findings.absent, findings
+    assert not (findings.present & absent)
+
+
+def test_a_hypothetical_is_neither_present_nor_denied():
+    findings = extract("what if I get weakness later?")
+    assert "sign:weakness" not in findings.present | findings.absent
+
+
+@pytest.mark.parametrize("text,subject,age", [
+    ("my dad (64) has twitching in his arms", "other", 64),
+    ("my mum, 70, keeps dropping things", "other", None),
+    ("I'm 34 and my calf twitches", "self", 34),
+    ("28f, eyelid twitch", "self", 28),
+    ("my calf twitches and my dad had ALS", "self", None),
+    ("my husband is 52 yo and twitches all over", "other", 52),
+])
+def test_subject_and_age(text, subject, age):
+    findings = extract(text)
+    assert findings.subject == subject
+    if age is not None:
+        assert findings.age == age
+
+
+def test_family_history_is_not_the_persons_own_diagnosis():
+    assert "history:family_als" in extract("my dad had ALS").present
+    assert "history:family_als" not in extract("I'm terrified I have ALS").present
+    assert "history:family_als" not in extract("no family history of ALS").present
+
+
+def test_a_relatives_symptom_is_not_the_persons():
+    findings = extract("my calf twitches, and my sister has weakness in her hands")
+    assert "sign:twitching" in findings.present
+    assert "sign:weakness" not in findings.present
+
+
+@pytest.mark.parametrize("text,days", [
+    ("twitching for 3 wks", 21),
+    ("eye twitch for like 4 days now", 4),
+    ("for two months", 60),
+    ("since monday", 4),
+    ("for ages", 90),
+    ("started yesterday", 1),
+    ("10d of twitching", 10),
+    ("over the last few weeks", 21),
+    ("twitching and cramps", None),
+    ("me and my dad", None),
+])
+def test_durations(text, days):
+    assert extract(text).duration_days == days
+
+
+def test_medicines_by_brand_and_generic_name():
+    assert "med:ssri_snri" in extract("on zoloft 50mg").present
+    assert "med:ssri_snri" in extract("sertraline").present
+    assert "med:fluoroquinolone" in extract("took cipro for a UTI").present
+    assert "med:stimulant" in extract("my adhd meds").present
+    assert "med:ppi" in extract("omeprazole for years").present
+
+
+def test_triggers():
+    facts = extract("loads of coffee and energy drinks, barely sleeping, stressed with exams, gym every day").present
+    assert {"trigger:caffeine", "trigger:poor_sleep", "trigger:stress", "trigger:hard_exercise"} <= facts
+
+
+def test_mentions_keep_the_persons_words():
+    found = mentions("I keep dropping things")
+    assert [(m.fact, m.text) for m in found] == [("sign:weakness_function", "keep dropping things")]
+
+
+def test_merge_lets_a_later_answer_correct_an_earlier_one():
+    first = extract("it started suddenly, my calf twitches")
+    corrected = first.merge(extract("actually it was not sudden, it came on over weeks"))
+    assert "onset:sudden" not in corrected.present and "onset:gradual" in corrected.present
+    assert corrected.merge(Findings()).present == corrected.present
+
+
+def test_nothing_in_empty_or_odd_input():
+    for text in ["", "   ", "😀😀", "<script>alert(1)</script>", "x" * 10000]:
+        findings = extract(text)
+        assert not findings.present
+
+
+def test_since_a_month_is_counted_from_the_calendar():
+    from datetime import date
+
+    from actions.clinical.extractor import days_since_month
+
+    today = date(2026, 11, 25)
+    assert days_since_month("July", today) == 147
+    assert days_since_month("november", today) == 24
+    assert days_since_month("december", today) == 359  # last December
+    assert extract("my calf has twitched since july").duration_days > 100
+
+
+def test_form_answers_as_people_type_them():
+    from actions.clinical.extractor import Findings
+    from actions.clinical.interview import QUESTIONS
+    from support import check_turn
+
+    empty = {q: None for q in QUESTIONS}
+    assert check_turn("person_age", "shes 31", "describe_symptoms", Findings(), empty).slots["person_age"] == "31"
+    assert check_turn("twitch_duration", "long time, years, only on the hill", "faq", Findings(),
+                     empty).slots["twitch_duration"] == "365 days"
+    answer = check_turn("speech_breathing_or_numbness", "sometime short breath when i climb the hill",
+                       "describe_symptoms", Findings(), empty)
+    assert answer.slots["speech_breathing_or_numbness"].startswith("yes")
+
+
+@pytest.mark.parametrize("text,places", [
+    ("my calf twitches, I take ibuprofen for my back", {"location:calf"}),
+    ("I have twitching in my thigh and my back hurts from work", {"location:thigh"}),
+    ("twitching in my calf and thigh, on citalopram for my mood", {"location:calf", "location:thigh"}),
+    ("my back. twitching there for 3 weeks", {"location:back"}),
+])
+def test_a_body_part_is_where_it_twitches_only_when_said_of_the_twitching(text, places):
+    """The doctor's summary says "Twitching in: ..." from these: not a back the ibuprofen is for."""
+    assert {f for f in extract(text).present if f.startswith("location:")} == places

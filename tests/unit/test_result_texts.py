@@ -1,0 +1,235 @@
+"""What a result, its safety net and the emergency reply say (issue 12, item 8):
+every tier says how soon, the emergency tier names every emergency sign of the
+policy, and the texts read as easily as the FAQ answers."""
+from __future__ import annotations
+
+import pytest
+
+from actions.clinical.extractor import Findings, extract
+from actions.clinical.triage import LEVELS, load_rules, triage
+from actions.symptom_check import no_warning_signs, result_messages
+from test_faq_content import absolute_claims, grade, sentences, undated_referrals, words
+
+TIERS = load_rules()["safety_net"]
+# Every emergency of the triage policy, as the emergency tier says it.
+POLICY_EMERGENCIES = ["drooping face", "weakness", "numbness", "slurred speech", "even if it passes",
+                      "breathing at rest", "choking", "spreading over hours", "fit", "fainting", "chest pain",
+                      "new confusion", "antidepressant", "antipsychotic", "party drugs", "pesticide",
+                      "stroke or heart attack", "ending your life", "988", "116 123"]
+
+
+def test_the_emergency_tier_names_every_emergency_of_the_policy():
+    missing = [sign for sign in POLICY_EMERGENCIES if sign not in TIERS["emergency"]]
+    assert not missing
+
+
+@pytest.mark.parametrize("tier,how_soon", [("emergency", "emergency number"), ("urgent", "today"),
+                                           ("routine", "Book an appointment")])
+def test_each_tier_says_how_soon_first(tier, how_soon):
+    assert how_soon in TIERS[tier].splitlines()[0]
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_each_level_shows_the_tiers_above_it(level):
+    net = triage(Findings()).safety_net if level == "self_care" else None
+    tiers = load_rules()["safety_net_tiers"][level]
+    expected = {"self_care": ["emergency", "urgent", "routine"], "routine": ["emergency", "urgent"],
+                "urgent": ["emergency"], "emergency": []}[level]
+    assert tiers == expected
+    if net is not None:
+        assert net.index("emergency number") < net.index("today") < net.index("Book an appointment")
+
+
+def result_texts():
+    cases = ["my calf has twitched for 3 days after the gym", "my eyelid twitches, 3 coffees a day, for a month",
+             "I keep dropping cups and my calf twitches", "my face drooped an hour ago",
+             "diagnosed with BFS 2 years ago, nothing new, still twitching"]
+    for text in cases:
+        findings = extract(text)
+        yield text, result_messages(triage(findings), findings=findings)
+
+
+@pytest.mark.parametrize("text,messages", list(result_texts()))
+def test_result_texts_read_easily_say_how_soon_and_claim_nothing_absolute(text, messages):
+    body = "\n".join(m for m in messages if not m.startswith("A summary you can copy"))
+    assert grade(body) <= 8.5, body
+    assert max(len(words(s)) for s in sentences(body)) <= 25
+    assert not undated_referrals(body)
+    assert not absolute_claims(body)
+
+
+def test_the_result_says_only_what_it_knows_about_time():
+    assert no_warning_signs(extract("my calf has twitched for 3 days")).endswith("less than 2 weeks ago.")
+    assert no_warning_signs(extract("my calf twitches")).endswith("or feeling.")
+    assert "already checked" in no_warning_signs(extract("neurologist said BFS, normal EMG, nothing new"))
+    assert "hasn't gone on for long" not in no_warning_signs(extract("my calf has twitched for 2 years"))
+
+
+def test_second_review_prescribed_stimulants_and_a_cold_are_no_drug_emergency():
+    for text in ["I've had a fever and a cough for two days, I take Sudafed, and my eyelid twitches",
+                 "I take Adderall and my calf twitches, I feel very restless"]:
+        assert triage(extract(text)).level != "emergency", text
+    assert triage(extract("took ecstasy at a festival, now jerking, boiling hot and confused")).level == "emergency"
+
+
+def test_second_review_a_result_waiting_on_the_onset_says_what_it_heard_not_that_nothing_was_heard():
+    findings = extract("my left arm feels weak")
+    messages = result_messages(triage(findings), findings=findings)
+    why = next(m for m in messages if m.startswith("Why:"))
+    assert "don't know yet when it started" in why and "weak" in why
+    assert "didn't hear any warning sign" not in " ".join(messages)
+
+
+def test_second_review_the_stimulant_cause_is_named_whole():
+    cause = load_rules()["causes"]["med:stimulant"]["name"]
+    assert cause == "a stimulant medicine (ADHD medicine or decongestant)"
+
+
+# --- The second neurologist review ("good, but could be better") -------------------------
+# Each test below failed on the text that review read.
+
+import re  # noqa: E402
+
+from support import ROOT, load_yaml  # noqa: E402
+from test_faq_content import says_how_soon  # noqa: E402
+
+RESPONSES = load_yaml(ROOT / "domain.yml")["responses"]
+
+
+def response_text(name: str) -> str:
+    return " ".join(RESPONSES[name][0]["text"].split())
+
+
+def test_review2_2_the_breathing_question_tells_rest_from_lying_flat_or_effort():
+    """Breathless at rest is an emergency; lying flat or on effort is urgent (triage policy)."""
+    from actions.clinical.interview import QUESTIONS
+    from support import check_turn
+
+    question = RESPONSES["utter_ask_symptom_check_form_speech_breathing_or_numbness"][0]
+    assert re.search(r"at rest", question["text"]) and re.search(r"lie flat|lying flat", question["text"])
+    levels = {}
+    for button in question["buttons"]:
+        turn = check_turn("speech_breathing_or_numbness", button["payload"], "describe_symptoms", Findings(),
+                         {q: None for q in QUESTIONS})
+        levels[button["title"]] = triage(turn.findings).level
+    at_rest = [t for t in levels if re.search(r"breath", t, re.I) and re.search(r"\brest\b", t, re.I)]
+    flat_or_effort = [t for t in levels if re.search(r"breath", t, re.I) and re.search(r"flat|effort|exert", t, re.I)]
+    assert len(at_rest) == 1 and levels[at_rest[0]] == "emergency", levels
+    assert len(flat_or_effort) == 1 and levels[flat_or_effort[0]] == "urgent", levels
+
+
+# Jargon in a rule's reason, and the plain words that must explain it in the same reason.
+GLOSSES = {r"\bTIA\b": r"mini-stroke", r"Guillain-Barre": r"immune system attacks the nerves",
+           r"serotonin": r"brain chemical", r"rhabdomyolysis": r"damaged muscle", r"myopathy": r"muscle damage",
+           r"neuroleptic malignant": r"dangerous reaction", r"delirium": r"confused state",
+           r"autoimmune": r"immune system attacks", r"fluoroquinolone": r"ciprofloxacin"}
+
+
+def test_review2_3_every_medical_word_in_a_reason_is_glossed():
+    rules = load_rules()["rules"]
+    assert not [r["id"] for r in rules if re.search(r"serotonergic", r["reason"], re.I)]
+    seen = set()
+    for rule in rules:
+        for term, gloss in GLOSSES.items():
+            if re.search(term, rule["reason"], re.I):
+                seen.add(term)
+                assert re.search(gloss, rule["reason"], re.I), (rule["id"], term)
+    assert seen == set(GLOSSES)  # every term is still used somewhere, so the check means something
+
+
+def test_review2_7_the_worried_question_gets_a_warm_opening_first():
+    text = response_text("utter_check_answers_worry")
+    first = sentences(text + "\nSource: x")[0]
+    assert re.search(r"worr|understand|makes sense|sorry|scary|frightening", first, re.I), first
+    assert not re.search(r"can'?t|cannot", first, re.I), first
+    assert text.index("I can't tell you what is causing it") > len(first)
+    assert re.search(r"how soon to see someone", text)
+
+
+def test_review2_8_help_coming_also_tells_the_patient_what_to_do():
+    text = response_text("utter_emergency_help_coming")
+    yours = text[text.index("If it's you"):text.index("If it's someone else")]
+    for step in (r"unlock the door", r"sit or lie down", r"don't eat or drink"):
+        assert re.search(step, yours, re.I), step
+    theirs = text[text.index("If it's someone else"):]
+    assert re.search(r"stay with them", theirs) and re.search(r"nothing to eat or drink", theirs)
+    assert re.search(r"call handler", text) and re.search(r"worse", text)
+
+
+@pytest.mark.parametrize("name", ["utter_check_answers_worry", "utter_emergency_help_coming",
+                                  "utter_ask_symptom_check_form_weakness_or_wasting",
+                                  "utter_ask_symptom_check_form_speech_breathing_or_numbness"])
+def test_review2_the_rewritten_replies_read_easily(name):
+    text = response_text(name)
+    assert grade(text + "\nSource: x") <= 8, name
+    assert max(len(words(s)) for s in sentences(text + "\nSource: x")) <= 25
+
+
+def test_review2_9_likely_contributing_is_a_short_list_with_one_line_of_advice_each():
+    findings = extract("my eyelid twitches, 3 coffees a day, I'm stressed and not sleeping")
+    messages = result_messages(triage(findings), findings=findings)
+    line = next(m for m in messages if m.startswith("Likely contributing"))
+    first, *rest = line.split("\n")
+    assert first == "Likely contributing: caffeine, stress or anxiety, and too little sleep."
+    advice = [r for r in rest if r.startswith("- ")]
+    assert [a.split(":")[0] for a in advice] == ["- Caffeine", "- Stress or anxiety", "- Too little sleep"]
+    assert ";" not in line and all(a.endswith(".") for a in advice)
+    assert max(len(words(s)) for s in sentences(line + "\nSource: x")) <= 25
+    # One cause: one line.
+    findings = extract("my calf twitches, I drink lots of coffee")
+    line = next(m for m in result_messages(triage(findings), findings=findings) if m.startswith("Likely"))
+    assert "\n" not in line and line.startswith("Likely contributing: caffeine. ")
+
+
+def test_review2_4_10_every_cause_says_how_soon_and_never_to_stop_alone():
+    """Each cause's advice that sends the person to someone says how soon; medicines are not to be
+    stopped on one's own (the fluoroquinolone's MHRA advice excepted)."""
+    causes = load_rules()["causes"]
+    for fact, cause in causes.items():
+        assert not undated_referrals(cause["advice"] + ".\nSource: x"), fact
+        assert ";" not in cause["advice"], fact
+    for fact in ("med:ssri_snri", "med:statin", "med:lithium", "med:antipsychotic", "med:corticosteroid"):
+        assert re.search(r"don't stop", causes[fact]["advice"], re.I), fact
+
+
+def test_review2_4_lithium_advice_names_the_signs_of_too_much_lithium():
+    advice = load_rules()["causes"]["med:lithium"]["advice"]
+    parts = sentences(advice + ".\nSource: x")
+    today = " ".join(s for s in parts if re.search(r"\btoday\b", s))
+    now = " ".join(s for s in parts if re.search(r"emergency number now", s))
+    for sign in (r"vomiting", r"diarrhoea", r"unstead"):
+        assert re.search(sign, today, re.I), sign
+    assert re.search(r"confusion", now, re.I)
+    assert re.search(r"don't stop lithium on your own", advice) and re.search(r"blood test", advice)
+
+
+def test_review2_10_statin_advice_is_the_same_everywhere():
+    from test_faq_content import ANSWERS
+
+    advice = load_rules()["causes"]["med:statin"]["advice"]
+    faq = " ".join(s for s in sentences(ANSWERS["medications"]) if re.search(r"statin|before you talk", s))
+    net = next(line for line in TIERS["urgent"].split("\n") if "statin" in line)
+    for text in (advice, faq, net):
+        for sign in (r"pain", r"cramps", r"weakness", r"dark urine"):
+            assert re.search(sign, text), (sign, text)
+    assert TIERS["urgent"].startswith("See a doctor today (within 48 hours at most)")
+    for text in (advice, faq):
+        assert re.search(r"today \(within 48 hours at most\)", text), text
+        assert re.search(r"don't stop it before you talk to the prescriber, unless a doctor tells you to", text, re.I)
+
+
+def test_review2_11_an_assessed_person_is_not_told_to_book_what_they_already_had():
+    """Already assessed as benign, nothing new: self-care, and the safety net asks only about what
+    is new or changed (no "twitching over 2 weeks: book an appointment")."""
+    findings = extract("neurologist said BFS, normal EMG, nothing new")
+    result = triage(findings)
+    assert result.level == "self_care"
+    assert "over 2 weeks" not in result.safety_net and "50 or older" not in result.safety_net
+    routine = result.safety_net.split("\n\n")[-1]
+    assert routine.startswith("Book an appointment") and re.search(r"\bnew\b", routine.split("\n")[0])
+    assert re.search(r"twitching in new places|spreads", routine) and "numbness" in routine
+    assert TIERS["emergency"] in result.safety_net and TIERS["urgent"] in result.safety_net
+    # Anyone not yet assessed still hears about twitching that lasts over 2 weeks.
+    assert "over 2 weeks" in triage(extract("my calf has twitched for 3 days")).safety_net
+    # Something new after the assessment is judged as usual.
+    assert triage(extract("neurologist said BFS, normal EMG, but now I keep dropping things")).level == "urgent"

@@ -1,0 +1,108 @@
+"""The symptom-check actions with a CollectingDispatcher and trackers built in code."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clinical.extractor import extract
+from actions.clinical.interview import QUESTIONS
+from support import reading
+from actions.symptom_check import (
+    SKIPPED,
+    ActionGiveTriageResult,
+    ActionStartSymptomCheck,
+    ValidateSymptomCheckForm,
+)
+
+
+def tracker(text: str, intent: str, slots: Optional[Dict[str, Any]] = None) -> Tracker:
+    return Tracker(
+        sender_id="t",
+        slots={**{q: None for q in QUESTIONS}, **(slots or {})},
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": [],
+                        "clinical": reading(text)},  # as the NLU pipeline reads it
+        events=[], paused=False, followup_action=None,
+        active_loop={"name": "symptom_check_form"}, latest_action_name="action_listen",
+    )
+
+
+def run(action, t: Tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, {}))
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_start_clears_the_last_check_and_introduces_the_questions():
+    messages, slots = run(ActionStartSymptomCheck(), tracker("check me", "start_symptom_check",
+                                                             {"twitch_location": "calf"}))
+    assert [m["response"] for m in messages] == ["utter_symptom_check_intro"]
+    assert slots == {"twitch_location": None}  # what is already empty is not cleared again
+    done = {q: "no" for q in QUESTIONS}
+    _, slots = run(ActionStartSymptomCheck(), tracker("check me again", "start_symptom_check", {
+        **done, "clinical_findings": {"present": ["sign:twitching"]}, "unclear_answers": 1,
+        "triage_level": "routine", "requested_slot": "twitch_location"}))
+    assert slots == {**{q: None for q in QUESTIONS}, "clinical_findings": None, "unclear_answers": 0,
+                     "triage_level": None, "requested_slot": None}
+
+
+def test_validation_fills_the_answer_and_the_findings():
+    messages, slots = run(ValidateSymptomCheckForm(),
+                          tracker("about 3 weeks", "describe_symptoms", {"requested_slot": "twitch_duration"}))
+    assert slots["twitch_duration"] == "21 days" and slots["unclear_answers"] == 0
+    assert "clinical_findings" in slots and messages == []
+
+
+def test_a_non_answer_returns_nothing_so_the_rules_take_over():
+    _, slots = run(ValidateSymptomCheckForm(),
+                   tracker("can stress cause this?", "faq", {"requested_slot": "twitch_duration"}))
+    assert slots == {}
+
+
+def test_an_unclear_answer_is_asked_again_with_an_example_at_most_twice():
+    t = tracker("banana", "out_of_scope", {"requested_slot": "twitch_location", "unclear_answers": 0})
+    messages, slots = run(ValidateSymptomCheckForm(), t)
+    assert messages[0]["response"] == "utter_unclear_answer" and "calf" in messages[0]["example"]
+    assert slots["unclear_answers"] == 1 and "twitch_location" not in slots
+    t = tracker("banana", "out_of_scope", {"requested_slot": "twitch_location", "unclear_answers": 2})
+    messages, slots = run(ValidateSymptomCheckForm(), t)
+    assert slots["twitch_location"] == "unknown" and slots["unclear_answers"] == 0 and messages == []
+
+
+def test_an_emergency_across_messages_is_advised_in_the_same_turn():
+    earlier = extract("I take sertraline and my legs twitch").to_dict()
+    t = tracker("now I have a fever and I'm confused", "describe_symptoms",
+                {"requested_slot": "speech_breathing_or_numbness", "clinical_findings": earlier})
+    messages, slots = run(ValidateSymptomCheckForm(), t)
+    assert {"utter_emergency"} <= {m.get("response") for m in messages}
+    assert slots["triage_level"] == "emergency"
+    assert slots["family_history"] == SKIPPED  # the form finishes without more questions
+
+
+def test_result_gives_level_reasons_causes_safety_net_and_summary():
+    findings = extract("my calf twitches for 3 days after loads of energy drinks, no weakness").to_dict()
+    messages, slots = run(ActionGiveTriageResult(), tracker("no", "deny", {"clinical_findings": findings}))
+    texts = [m.get("text") or m.get("response") for m in messages]
+    assert slots["triage_level"] == "self_care"
+    assert texts[0].startswith("This sounds most likely benign") and "121" in texts[0]
+    assert any(t.startswith("Likely contributing: caffeine") for t in texts)
+    assert any("2 weeks" in t for t in texts)
+    assert any(t.startswith("A summary you can copy for a doctor") for t in texts)
+    assert texts[-1] == "utter_after_triage"
+
+
+def test_result_names_the_persons_words_as_the_reason():
+    findings = extract("my hand is weaker and I keep dropping cups").to_dict()
+    messages, slots = run(ActionGiveTriageResult(), tracker("no", "deny", {"clinical_findings": findings}))
+    assert slots["triage_level"] == "urgent"
+    assert any('"keep dropping cups"' in (m.get("text") or "") for m in messages)
+
+
+def test_result_after_an_emergency_does_not_repeat_the_advice():
+    findings = extract("my face suddenly drooped").to_dict()
+    messages, _ = run(ActionGiveTriageResult(), tracker("x", "deny", {"clinical_findings": findings,
+                                                                       "triage_level": "emergency"}))
+    assert not any("Call your local emergency number" in (m.get("text") or "") for m in messages)
+    assert any((m.get("text") or "").startswith("Why: you mentioned") for m in messages)
