@@ -12,14 +12,14 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinical.extractor import Findings
-from actions.clinical.interview import (EXAMPLES, MAX_UNCLEAR, NOT_NEEDED, QUESTIONS, UNKNOWN, answer_findings,
-                                        take_turn)
+from actions.clinical.interview import (EXAMPLES, MAX_UNCLEAR, NOT_NEEDED, QUESTIONS, UNKNOWN, Answer,
+                                        answer_findings, take_turn)
 from actions.clinical.triage import facts_in, happening_now_line, load_rules, triage
 from actions.emergency import advise, just_advised, latest_findings, plays_it_down
 from actions.other_parts import answer_openers, answer_questions, faq_topic, utter_faq
 
 FINDINGS_SLOT = "clinical_findings"
-SKIPPED = "skipped (emergency)"
+SKIPPED = Answer.SKIPPED
 
 
 def start_check(dispatcher: CollectingDispatcher, tracker: Tracker, answer_parts: bool = True) -> List[EventType]:

@@ -14,6 +14,8 @@ from typing import Any, Dict, List, Optional, Tuple
 from actions.clinical.clauses import is_question
 from actions.clinical.extractor import Findings
 
+# The check's questions in the order they are asked: the one place for it
+# (domain.yml's form lists the same slots in the same order; a test compares).
 QUESTIONS = [
     "weakness_or_wasting",
     "speech_breathing_or_numbness",
@@ -25,14 +27,32 @@ QUESTIONS = [
     "family_history",
     "person_age",
 ]
-NOT_NEEDED = "not needed"
-UNKNOWN = "unknown"
 MAX_UNCLEAR = 2
+
+
+class Answer:
+    """The values the check writes into its slots besides the person's own words
+    (the slots are free text; these are what the code compares against)."""
+
+    YES = "yes"
+    YES_PREFIX = "yes: "  # followed by what was heard: "yes: drops things"
+    NO = "no"
+    NONE = "none"  # no trigger, no medicine
+    NOT_SURE = "not sure"
+    NOT_SUDDEN = "not sudden"
+    NOT_NEEDED = "not needed"  # skipped: it cannot change the outcome
+    UNKNOWN = "unknown"  # still unclear after MAX_UNCLEAR tries
+    SKIPPED = "skipped (emergency)"  # the emergency advice was given; the check ends
+    FELT_WEAKNESS_ONLY = "no real weakness: feels weak, strength kept"
+
+
+# Short names used throughout.
+NOT_NEEDED, UNKNOWN = Answer.NOT_NEEDED, Answer.UNKNOWN
 
 WEAKNESS_FACTS = ["sign:weakness_function", "sign:wasting", "sign:weakness", "sign:heaviness"]
 FELT_WEAKNESS_FACTS = {"sign:weakness", "sign:heaviness"}
 # The answer to the first question when only a feeling of weakness was heard (see felt_weakness_only).
-FELT_WEAKNESS_ONLY = "no real weakness: feels weak, strength kept"
+FELT_WEAKNESS_ONLY = Answer.FELT_WEAKNESS_ONLY
 OTHER_RED_FLAG_FACTS = ["sign:speech_change", "sign:swallowing_change", "sign:tongue_twitching", "sign:breathless",
                         "sign:breathing_difficulty", "sign:numbness", "sign:morning_headache",
                         "sign:daytime_sleepiness", "sign:cannot_swallow", "sign:bulbar_or_breathing"]
@@ -126,7 +146,7 @@ def _relevant(slot: str, facts) -> List[str]:
 
 
 def _yes(findings: Findings, facts: List[str]) -> str:
-    return "yes: " + ", ".join(findings.evidence.get(f, _label(f)) for f in facts)
+    return Answer.YES_PREFIX + ", ".join(findings.evidence.get(f, _label(f)) for f in facts)
 
 
 def felt_weakness_only(findings: Findings) -> bool:
@@ -155,15 +175,15 @@ def derived_slots(findings: Findings, slots: Dict[str, object]) -> Dict[str, obj
                         ("speech_breathing_or_numbness", OTHER_RED_FLAG_FACTS)):
         present = [f for f in group if f in findings.present]
         if present and group is WEAKNESS_FACTS and felt_weakness_only(findings):
-            if slots.get(slot) in (None, "no", UNKNOWN):
+            if slots.get(slot) in (None, Answer.NO, UNKNOWN):
                 out[slot] = FELT_WEAKNESS_ONLY
-        elif present and (slots.get(slot) in (None, "no", UNKNOWN, FELT_WEAKNESS_ONLY)):
+        elif present and (slots.get(slot) in (None, Answer.NO, UNKNOWN, FELT_WEAKNESS_ONLY)):
             out[slot] = _yes(findings, present)
             if slots.get("symptom_onset") == NOT_NEEDED:
                 out["symptom_onset"] = None
         elif slots.get(slot) is None and group is OTHER_RED_FLAG_FACTS and all(
                 f in findings.absent for f in ("sign:speech_change", "sign:breathless", "sign:numbness")):
-            out[slot] = "no"
+            out[slot] = Answer.NO
     merged = {**slots, **out}
     onset = _relevant("symptom_onset", findings.present)
     if merged.get("symptom_onset") is None:
@@ -184,7 +204,7 @@ def derived_slots(findings: Findings, slots: Dict[str, object]) -> Dict[str, obj
     if merged.get("medicines") is None and medicines:
         out["medicines"] = ", ".join(findings.evidence.get(f, _label(f)) for f in medicines)
     if merged.get("family_history") is None and "history:family_als" in findings.present:
-        out["family_history"] = "yes"
+        out["family_history"] = Answer.YES
     if merged.get("person_age") is None:
         if findings.age is not None:
             out["person_age"] = str(findings.age)
@@ -209,23 +229,23 @@ def _answer(slot: str, text: str, intent: Optional[str], said: Findings, finding
         if present:
             return _yes(findings, present)
         if says_no or (relevant and not present):
-            return "no"
+            return Answer.NO
         if says_yes:
-            return "yes"
+            return Answer.YES
         return None
     if slot == "family_history":
         if NOT_SURE.search(text):
-            return "not sure"
+            return Answer.NOT_SURE
         if "history:family_als" in said.present or (says_yes and not says_no):
-            return "yes"
-        return "no" if says_no else None
+            return Answer.YES
+        return Answer.NO if says_no else None
     if slot == "symptom_onset":
         onset = [f for f in relevant if f in said.present]
         if onset:
             return ", ".join(_label(f) for f in onset)
         if "onset:sudden" in said.absent:
-            return "not sudden"
-        return "not sure" if NOT_SURE.search(text) else None
+            return Answer.NOT_SUDDEN
+        return Answer.NOT_SURE if NOT_SURE.search(text) else None
     if slot == "twitch_location":
         return ", ".join(_label(f) for f in relevant) if relevant else None
     if slot == "twitch_duration":
@@ -239,7 +259,7 @@ def _answer(slot: str, text: str, intent: Optional[str], said: Findings, finding
         if named:
             return ", ".join(findings.evidence.get(f, _label(f)) if slot == "medicines" else _label(f) for f in named)
         if says_no or NOT_SURE.search(text):
-            return "none"
+            return Answer.NONE
         return text.strip()[:200] or None  # anything else in their words: a supplement, "work is hectic"
     return None
 

@@ -145,3 +145,12 @@ def test_form_answers_as_people_type_them():
 def test_a_body_part_is_where_it_twitches_only_when_said_of_the_twitching(text, places):
     """The doctor's summary says "Twitching in: ..." from these: not a back the ibuprofen is for."""
     assert {f for f in extract(text).present if f.startswith("location:")} == places
+
+
+def test_a_normal_emg_said_with_a_comma_is_an_assessment_and_nothing_else_is():
+    """Lexicon phrases with a comma must be quoted in YAML, or they split into pieces
+    ("all normal" alone would mark anyone as already assessed)."""
+    assert "history:assessed_benign" in extract("my neurologist did an EMG last month, all normal").present
+    for text in ("waiting for an EMG, twitching all over for 3 months", "bloods all normal, twitching everywhere",
+                 "exam season, twitching all over"):
+        assert "history:assessed_benign" not in extract(text).present, text

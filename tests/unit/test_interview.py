@@ -5,7 +5,7 @@ import pytest
 
 from actions.clinical.extractor import Findings, extract
 from actions.clinical.interview import NOT_NEEDED, QUESTIONS
-from support import check_turn, describes
+from support import ROOT, check_turn, describes
 from actions.clinical.triage import triage
 
 DEFAULT_ANSWERS = {
@@ -209,6 +209,23 @@ def test_a_red_flag_only_asked_about_is_kept_apart():
     assert not findings.present and findings.asked & {"sign:cannot_swallow", "sign:swallowing_change"}
     assert "right now" in happening_now_line(findings)
     assert happening_now_line(extract("can caffeine cause twitching?")) == ""
+
+
+def test_the_form_asks_the_questions_in_the_order_the_code_keeps(domain):
+    """QUESTIONS is the order; domain.yml's form must list the same slots in it."""
+    assert domain["forms"]["symptom_check_form"]["required_slots"] == QUESTIONS
+
+
+def test_slot_values_the_code_writes_are_named_once():
+    """Every constant value the check writes is one of Answer's, and they are all different."""
+    from actions.clinical.interview import Answer
+
+    values = [v for k, v in vars(Answer).items() if k.isupper()]
+    assert len(values) == len(set(values))
+    source = (ROOT / "actions" / "clinical" / "interview.py").read_text()
+    for literal in ('"no"', '"yes"', '"not needed"', '"unknown"', '"not sure"', '"none"', '"skipped'):
+        body = source.split("class Answer:")[1].split("# Short names used throughout.")[1]
+        assert f"return {literal}" not in body and f"= {literal}" not in body, literal
 
 
 def test_every_answer_button_answers_its_question(domain):
