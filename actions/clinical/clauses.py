@@ -81,7 +81,7 @@ EMBEDDED = re.compile(
 PRESUPPOSING = re.compile(
     r"^(?:why|how come|is it (?:normal|bad|ok|okay|serious|worrying|concerning) (?:that|when|if)|"
     r"what(?:'s| is| could be| might be)? caus\w+|what does it mean (?:that|when|if)|"
-    r"should i (?:be )?worr\w* (?:that|about)|is it bad that|do i need to worry (?:that|about))\b", re.I)
+    r"should i (?:be )?worr\w* that|is it bad that|do i need to worry that)\b", re.I)
 # A clause that gives a reason inside a question is a statement again:
 # "can stress do this, because my legs feel weak?"
 STATEMENT_AGAIN = re.compile(r"^(?:because|cos|coz|as i|as my|since i|since my)\b", re.I)

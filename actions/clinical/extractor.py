@@ -47,6 +47,8 @@ NUMBER_WORDS = {
 }
 UNIT_DAYS = {"minute": 1 / 1440, "min": 1 / 1440, "hour": 1 / 24, "hr": 1 / 24, "h": 1 / 24, "d": 1, "day": 1,
              "wk": 7, "w": 7, "week": 7, "mo": 30, "mth": 30, "month": 30, "yr": 365, "year": 365}
+# Words before a number that make "24 years" an age, not how long something has lasted.
+AGE_BEFORE = re.compile(r"\b(?:i am|i'm|im|he is|he's|she is|she's|aged?)\s*$")
 AGE_PATTERNS = [
     re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs? old|years? old|year-old|yr old)\b", re.I),
     re.compile(r"\baged?\s*(\d{1,3})\b", re.I),
@@ -69,6 +71,12 @@ NOT_RED_FLAGS = {"sign:twitching", "sign:widespread", "sign:health_anxiety", "si
 # Signs that ask for help now whoever has them ("my calf twitches, and my dad just collapsed").
 ANY_SUBJECT = {"sign:fainting", "sign:seizure", "sign:crisis", "sign:thinks_stroke", "sign:breathing_difficulty",
                "sign:cannot_swallow", "sign:chest_pain"}
+# Findings that "then it passed" or "used to" make history. Stroke signs (a droop,
+# one side, speech, numbness) and fainting are left out: the policy counts them
+# even if they have passed.
+RESOLVABLE = {"sign:breathing_difficulty", "sign:breathless", "sign:weakness", "sign:weakness_function",
+              "sign:cannot_walk", "sign:heaviness", "sign:malaise", "sign:falls", "sign:cramps", "sign:muscle_pain",
+              "sign:spasms"}
 # Emergencies of the moment that a time long ago turns into history ("I fainted once when I was 15").
 ACUTE = {"sign:fainting", "sign:seizure", "sign:chest_pain", "sign:thinks_stroke", "sign:face_droop",
          "sign:paralysis", "sign:breathing_difficulty", "sign:cannot_swallow", "sign:one_side_weakness"}
@@ -105,6 +113,10 @@ LIST_WORDS = {",", "or", "and", "nor", "/", "&", "no", "any", "not", "either", "
 HARD_BOUNDARY = {".", "!", "?", ";", ":", "(", ")", "-", "\u2013", "\u2014", "...", "\n"}
 SUBJECT_PRONOUNS = {"i", "my", "he", "she", "it", "they", "we", "his", "her", "their", "this", "that"}
 CAUSAL = {"after", "from", "following", "during", "post", "while", "since", "with", "on"}
+# Cues that report what someone else said or wrote: their scope runs on through a list.
+REPORTED_CUES = {"read that", "read online", "read about", "reading about", "read somewhere", "googled", "google says",
+                 "heard that", "heard about", "apparently", "they say", "people say", "forums say", "articles say",
+                 "it says", "a video of", "video of"}
 IF_CUES = {"if", "what if", "in case", "unless", "suppose", "supposing", "imagine", "whether", "when i get",
            "if i get", "if i ever"}
 
@@ -537,8 +549,8 @@ class Reading:
                     value = days_since_month(since_month.group(1))
                 if kind == "duration":
                     value = _duration_days(match)
-                    if value is None:
-                        continue
+                    if value is None or AGE_BEFORE.search(lower[:match.start()]):
+                        continue  # "I am 24 years (old)" is an age
                 self.times.append(_Time(kind, value, tokens[0], tokens[-1] + 1, self.text[match.start():match.end()],
                                         measure=measure))
         durations = [t for t in self.times if t.kind == "duration"]
@@ -645,7 +657,15 @@ class Reading:
             clause = self.clause_of[start]
             stop = end
             seen_subject = False
-            while stop < len(self.norms) and self.clause_of[stop] == clause and not self.is_boundary(stop):
+            while stop < len(self.norms):
+                if self.clause_of[stop] != clause or self.is_boundary(stop):
+                    # "I read that choking and trouble breathing are late signs": what was
+                    # read goes on through a list, until a clause with its own subject.
+                    if phrase in REPORTED_CUES and self._list_goes_on(stop):
+                        clause = self.clause_of[min(stop + 1, len(self.norms) - 1)]
+                        stop += 1
+                        continue
+                    break
                 word = self.norms[stop]
                 if phrase in IF_CUES:
                     if word in {"then", "what", "should", "would", "will", "do", "does", "is"} and stop > end:
@@ -659,6 +679,19 @@ class Reading:
                 if span.prefix in ("sign", "history", "topic") and end <= span.start < stop \
                         and span.fact != "sign:twitching":
                     span.hypothetical = True
+
+    def _list_goes_on(self, at: int) -> bool:
+        """Whether the clause break at token `at` ("and", "or", ",") only continues a
+        list: the next words start with no subject of their own ("and tripping")."""
+        if at + 1 >= len(self.norms) or self.norms[at] not in {"and", "or", ","}:
+            return False
+        nxt = at + 1
+        while nxt < len(self.norms) - 1 and self.norms[nxt] in {"and", "or", ","}:
+            nxt += 1
+        following = self.norms[nxt]
+        return following not in SUBJECT_PRONOUNS | {"i", "me", "now", "then", "but", "so", "am", "is", "are", "was",
+                                                     "because", "since", "today", "yesterday", "also"} \
+            and following not in THIRD_PERSON
 
     def _questions(self) -> None:
         for span in self.spans:
@@ -703,7 +736,8 @@ class Reading:
                     kind = relation.get(chain[0], "other")
                     subject = "pet" if kind == "pet" else "other"
                     markers.append((i, subject, tuple(chain)))
-                    if subject == "other":
+                    # "he"/"she" later means the person written about, not "my doctor".
+                    if subject == "other" and chain[-1] not in PROFESSIONALS:
                         last_other = tuple(chain)
                     i = j + 1
                     continue
@@ -719,7 +753,7 @@ class Reading:
                 kind = relation[word]
                 if norms[i - 1] not in {"her", "his"} if i else True:
                     markers.append((i, "pet" if kind == "pet" else "other", (word,)))
-                    if kind != "pet":
+                    if kind != "pet" and word not in PROFESSIONALS:
                         last_other = (word,)
             i += 1
         return markers
@@ -729,9 +763,16 @@ class Reading:
         for span in self.spans:
             # A doctor is the subject of their own clause only: "my neurologist did an
             # EMG, all normal, twitches still all over" is about the writer's twitches.
+            clause = self.clause_of[span.start]
             before = [m for m in markers if m[0] < span.end and not (
-                m[2] and m[2][-1] in PROFESSIONALS and self.clause_of[m[0]] != self.clause_of[span.start])]
-            if before:
+                m[2] and m[2][-1] in PROFESSIONALS and self.clause_of[m[0]] != clause)]
+            in_clause = [m for m in markers if self.clause_of[m[0]] == clause]
+            # "My dad died of ALS. twitching in my calves": a clause with no subject
+            # before its finding takes the one after it ("my calves"), not the last sentence's.
+            if in_clause and not any(m[0] < span.start for m in in_clause) and \
+                    self.sentence_of[(before[-1][0] if before else 0)] != self.sentence_of[span.start]:
+                _, span.subject, span.chain = in_clause[0]
+            elif before:
                 _, span.subject, span.chain = before[-1]
             if span.subject == "generic" and {"me", "myself"} & set(self.norms[span.start:span.end]):
                 span.subject, span.chain = "self", ()  # "everyone would be better off without me"
@@ -739,7 +780,7 @@ class Reading:
     def _attach_times(self) -> None:
         """Gives each time expression to the finding it is about."""
         for time in self.times:
-            if time.kind == "not_sudden":
+            if time.kind in ("not_sudden", "resolved", "past"):  # these end findings (_read), not time them
                 continue
             candidates = [s for s in self.spans if s.prefix in ("sign", "med", "trigger", "history")
                           and not s.negated and s.fact not in ("sign:normal_function",)]
@@ -774,6 +815,14 @@ class Reading:
                 for span in same_sentence:
                     if span is not nearest and span.fact in LOSS_OF_FUNCTION and not span.times:
                         span.times.append((time.kind, time.days, time.text))
+        # "Tonight he got a high fever out of nowhere, and now he's confused": confusion
+        # told in the same breath as something that came on suddenly came on with it.
+        for span in self.spans:
+            if span.fact == "sign:confusion" and not span.times:
+                sudden = [t for s in self.spans if s is not span and self.sentence_of[s.start] == self.sentence_of[span.start]
+                          for t in s.times if t[0] == "sudden"]
+                if sudden:
+                    span.times.append(sudden[0])
 
     def not_sudden(self) -> bool:
         return any(t.kind == "not_sudden" for t in self.times)
@@ -901,11 +950,26 @@ def _read(text: str):
             if not at_rest:
                 span.cancelled = True
                 reading.set_aside.append(span)
-    # Long ago is history, not an emergency now ("I fainted once at a blood test when I was 15").
+    # Long ago is history, not an emergency now ("I fainted once at a blood test when I was 15"),
+    # and so is the same thing mentioned again later ("... mentioning the fainting because").
+    remote = {span.fact for span in spans if span.fact in ACUTE and any(k == "remote" for k, _, _ in span.times)}
     for span in spans:
-        if span.fact in ACUTE and any(k == "remote" for k, _, _ in span.times):
+        if span.fact in remote and all(k == "remote" for k, _, _ in span.times):
             span.cancelled = True
             reading.set_aside.append(span)
+    # Over and done with: "then it passed", "that all went away" end what came before
+    # them in the sentence; "used to" what is in its clause.
+    for time in reading.times:
+        if time.kind not in ("resolved", "past"):
+            continue
+        for span in spans:
+            if span.cancelled or span.fact not in RESOLVABLE:
+                continue
+            same = (reading.sentence_of[span.start] == reading.sentence_of[time.start] and span.start < time.start
+                    if time.kind == "resolved" else reading.clause_of[span.start] == reading.clause_of[time.start])
+            if same:
+                span.cancelled = True
+                reading.set_aside.append(span)
     spans = [s for s in spans if not s.cancelled]
     out = []
     for span in spans:
@@ -955,6 +1019,9 @@ def _compose(text: str, reading: "Reading", found: List[Mention], spans: List[_S
     def belongs(mention: Mention, span: _Span) -> bool:
         if mention.subject in ("generic", "pet"):
             return False
+        if mention.fact.startswith("med:"):
+            # "my husband's on ciprofloxacin and I'm the one twitching": his medicine, not mine.
+            return mention.subject == subject or mention.subject not in ("self", "other")
         if mention.fact.startswith("sign:") and (span.subject, span.chain) != (subject, chain) \
                 and mention.fact not in ANY_SUBJECT:
             return subject == "self" and mention.subject == "self"
@@ -964,8 +1031,11 @@ def _compose(text: str, reading: "Reading", found: List[Mention], spans: List[_S
     has_twitch = any(m.fact == "sign:twitching" for m, _ in reported if not m.negated)
     other_signs = any(m.fact.startswith("sign:") and m.fact != "sign:twitching" and not m.negated
                       for m, _ in reported)
-    twitch_sentences = {reading.sentence_of[s.start] for m, s in reported if m.fact == "sign:twitching"}
-    twitch_clauses = {reading.clause_of[s.start] for m, s in reported if m.fact == "sign:twitching"}
+    twitch_sentences = {reading.sentence_of[s.start] for m, s in reported if m.fact == "sign:twitching"
+                        and not m.negated}
+    twitch_clauses = {reading.clause_of[s.start] for m, s in reported if m.fact == "sign:twitching" and not m.negated}
+    # "no fasciculations in my tongue": a place where the twitching is denied.
+    denied_clauses = {reading.clause_of[s.start] for m, s in reported if m.fact == "sign:twitching" and m.negated}
     sign_spans = [s for m, s in reported if m.fact.startswith("sign:")]
     # Clauses about something else: another sign ("my back hurts") or a
     # medicine ("ibuprofen for my back"); a body part there is not where it twitches.
@@ -983,8 +1053,10 @@ def _compose(text: str, reading: "Reading", found: List[Mention], spans: List[_S
             if fact == "history:als":
                 # ALS is a finding only as family history; "I'm scared it's ALS" is fear.
                 relatives = SUBJECT_WORDS["family"]
+                # "my dad", "my mum's brother": a blood relative of the person the message is about.
                 is_family = bool(span.chain) and span.chain[-1] in relatives and (
-                    span.chain[:-1] == (chain if subject == "other" else ()))
+                    span.chain[:-1] == (chain if subject == "other" else ())
+                    or all(word in relatives for word in span.chain))
                 if not is_family or mention.negated:
                     if is_family and mention.negated:
                         findings.absent.add("history:family_als")
@@ -1001,7 +1073,7 @@ def _compose(text: str, reading: "Reading", found: List[Mention], spans: List[_S
             clause = reading.clause_of[span.start]
             if clause in twitch_clauses:
                 pass  # "my calf twitches"
-            elif inside or clause in other_clauses or _purpose(reading, span) \
+            elif inside or clause in other_clauses or clause in denied_clauses or _purpose(reading, span) \
                     or not (reading.sentence_of[span.start] in twitch_sentences or not other_signs):
                 continue
         if fact.startswith("topic:"):

@@ -20,8 +20,10 @@ from actions.clinical.triage import triage
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "tests" / "data" / "clinical_dev.yml"
-# A second set, written by a red-team reviewer from the policy alone.
+# Two more, written by red-team reviewers from the policy alone: short plain
+# messages, and long forum posts.
 REDTEAM = ROOT / "tests" / "data" / "clinical_redteam.yml"
+REDTEAM2 = ROOT / "tests" / "data" / "clinical_redteam2.yml"
 # ask_onset sits between urgent and emergency: asking is right for an unknown
 # onset, and a known emergency must never be merely asked about.
 RANK = {"self_care": 1, "routine": 2, "urgent": 3, "ask_onset": 3.5, "emergency": 4}
@@ -33,7 +35,7 @@ def outcome(text: str) -> str:
     return triage(extract(text)).outcome
 
 
-@pytest.fixture(scope="module", params=[DEV, REDTEAM], ids=["dev", "redteam"])
+@pytest.fixture(scope="module", params=[DEV, REDTEAM, REDTEAM2], ids=["dev", "redteam", "redteam2"])
 def dev_results(request):
     items = yaml.safe_load(request.param.read_text(encoding="utf-8"))["items"]
     return [(item, outcome(item["text"])) for item in items]
