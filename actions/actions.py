@@ -1,4 +1,5 @@
 """Rasa glue: thin actions that turn settings and slots into replies and events."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

@@ -5,6 +5,7 @@ want to live (triage policy: warm, crisis lines, the emergency number). Any
 other emergency gets the advice and then what was heard, in the person's own
 words, so that a misunderstanding ("a faint twitch") can be corrected.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,13 +42,19 @@ def advise_on_latest(dispatcher: CollectingDispatcher, tracker: Tracker) -> None
 
 
 # After the emergency advice: help is on its way, or the person plays it down.
-HELP_ON_ITS_WAY = re.compile(r"\b(?:called|calling|rang|phoned|dialled|dialed)\b.{0,30}\b(?:911|999|112|ambulance|"
-                             r"emergency)|\bambulance\b.{0,20}\b(?:coming|on (?:its|the) way|here)\b|"
-                             r"\b(?:they|paramedics)(?:'re| are) (?:coming|on (?:their|the) way)\b", re.I)
-PLAYED_DOWN = re.compile(r"\b(?:went away|gone (?:now|away)|it passed|has passed|better now|fine now|back to normal|"
-                         r"(?:bother|waste)\b.{0,30}\b(?:ambulance|them|anyone|for nothing)|for nothing|"
-                         r"can (?:i|we) (?:just )?wait|wait (?:till|until|for|and see)|tomorrow|monday|in the morning|"
-                         r"(?:does ?n[o']?t|do ?n[o']?t|won'?t) want to go|refuses|not going)\b", re.I)
+HELP_ON_ITS_WAY = re.compile(
+    r"\b(?:called|calling|rang|phoned|dialled|dialed)\b.{0,30}\b(?:911|999|112|ambulance|"
+    r"emergency)|\bambulance\b.{0,20}\b(?:coming|on (?:its|the) way|here)\b|"
+    r"\b(?:they|paramedics)(?:'re| are) (?:coming|on (?:their|the) way)\b",
+    re.I,
+)
+PLAYED_DOWN = re.compile(
+    r"\b(?:went away|gone (?:now|away)|it passed|has passed|better now|fine now|back to normal|"
+    r"(?:bother|waste)\b.{0,30}\b(?:ambulance|them|anyone|for nothing)|for nothing|"
+    r"can (?:i|we) (?:just )?wait|wait (?:till|until|for|and see)|tomorrow|monday|in the morning|"
+    r"(?:does ?n[o']?t|do ?n[o']?t|won'?t) want to go|refuses|not going)\b",
+    re.I,
+)
 
 
 def just_advised(tracker: Tracker) -> bool:
@@ -70,8 +77,9 @@ def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     if not just_advised(tracker):
         return False
     text = (tracker.latest_message or {}).get("text") or ""
-    dispatcher.utter_message(response="utter_emergency_help_coming" if HELP_ON_ITS_WAY.search(text)
-                             else "utter_emergency_reminder")
+    dispatcher.utter_message(
+        response="utter_emergency_help_coming" if HELP_ON_ITS_WAY.search(text) else "utter_emergency_reminder"
+    )
     return True
 
 

@@ -6,6 +6,7 @@ action that answers the main part calls `answer_openers` before its answer
 ("hi!", "thanks!") and `answer_questions` around it, so every part gets its
 answer.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -20,12 +21,19 @@ from actions.settings import load_settings
 # Before a symptom check, a worried question about the meaning of the symptoms
 # ("is it ALS?", "should I worry?") gets one short, honest answer: what the
 # check is for. A full FAQ answer would come between the person and the check.
-WORRY_TOPICS = {"bfs_vs_als", "is_it_serious", "outlook", "health_anxiety", "symptoms", "diagnosis",
-                "what_is_bfs", "when_to_see_doctor"}
+WORRY_TOPICS = {
+    "bfs_vs_als",
+    "is_it_serious",
+    "outlook",
+    "health_anxiety",
+    "symptoms",
+    "diagnosis",
+    "what_is_bfs",
+    "when_to_see_doctor",
+}
 # Parts that open a message ("hi!", "thanks!") are answered before the main
 # part; questions and requests after it, in the order written.
-OPENERS = {"greet": "utter_greet_briefly", "thank": "utter_you_are_welcome_briefly",
-           "bot_challenge": "utter_iamabot"}
+OPENERS = {"greet": "utter_greet_briefly", "thank": "utter_you_are_welcome_briefly", "bot_challenge": "utter_iamabot"}
 # Read once at start-up so a bad setting stops the action server with a clear
 # message instead of failing in the middle of a conversation.
 SETTINGS = load_settings()

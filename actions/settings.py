@@ -4,6 +4,7 @@ Values come from `settings.yml` beside this file; an environment variable of the
 same name in upper case with a `BFS_` prefix wins, so a deployment can change
 them without editing files.
 """
+
 from __future__ import annotations
 
 import os

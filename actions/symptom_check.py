@@ -3,6 +3,7 @@
 The decisions live in actions/clinical (interview.py, triage.py); these actions
 only read slots, call them, and turn the results into messages and events.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -12,8 +13,16 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinical.extractor import Findings
-from actions.clinical.interview import (EXAMPLES, MAX_UNCLEAR, NOT_NEEDED, QUESTIONS, UNKNOWN, Answer,
-                                        answer_findings, take_turn)
+from actions.clinical.interview import (
+    EXAMPLES,
+    MAX_UNCLEAR,
+    NOT_NEEDED,
+    QUESTIONS,
+    UNKNOWN,
+    Answer,
+    answer_findings,
+    take_turn,
+)
 from actions.clinical.triage import facts_in, happening_now_line, load_rules, triage
 from actions.emergency import advise, just_advised, latest_findings, plays_it_down
 from actions.other_parts import answer_openers, answer_questions, faq_topic, utter_faq
@@ -32,8 +41,13 @@ def start_check(dispatcher: CollectingDispatcher, tracker: Tracker, answer_parts
         answer_openers(dispatcher, tracker)
         answer_questions(dispatcher, tracker, before_check=True)
     dispatcher.utter_message(response="utter_symptom_check_intro")
-    cleared = {**{slot: None for slot in QUESTIONS}, FINDINGS_SLOT: None, "unclear_answers": 0,
-               "triage_level": None, "requested_slot": None}
+    cleared = {
+        **{slot: None for slot in QUESTIONS},
+        FINDINGS_SLOT: None,
+        "unclear_answers": 0,
+        "triage_level": None,
+        "requested_slot": None,
+    }
     return [SlotSet(slot, value) for slot, value in cleared.items() if tracker.get_slot(slot) not in (None, value)]
 
 
@@ -43,8 +57,7 @@ class ActionStartSymptomCheck(Action):
     def name(self) -> Text:
         return "action_start_symptom_check"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         return start_check(dispatcher, tracker)
 
 
@@ -69,8 +82,7 @@ class ActionAnswerQuestion(Action):
     def name(self) -> Text:
         return "action_answer_question"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         answer_openers(dispatcher, tracker)
         if just_advised(tracker) and plays_it_down(tracker):
             return []  # "it went away, can I wait?": the reminder to call is the whole answer
@@ -96,8 +108,7 @@ class ActionEmergencyDenied(Action):
     def name(self) -> Text:
         return "action_emergency_denied"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         if plays_it_down(tracker):
             dispatcher.utter_message(response="utter_emergency_reminder")
             return []
@@ -115,8 +126,7 @@ class ValidateSymptomCheckForm(Action):
     def name(self) -> Text:
         return "validate_symptom_check_form"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         requested = tracker.get_slot("requested_slot")
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
@@ -151,8 +161,7 @@ class ValidateSymptomCheckForm(Action):
             events += [SlotSet(slot, SKIPPED) for slot in QUESTIONS if filled.get(slot) is None]
         # A new loss of function of unknown onset: what to do until it is known,
         # then the onset question before any other.
-        elif result.ask_onset and filled.get("symptom_onset") in (None, NOT_NEEDED) \
-                and requested != "symptom_onset":
+        elif result.ask_onset and filled.get("symptom_onset") in (None, NOT_NEEDED) and requested != "symptom_onset":
             dispatcher.utter_message(text=result.onset_instruction)
             events += [SlotSet("symptom_onset", None), SlotSet("requested_slot", "symptom_onset")]
         return events
@@ -164,12 +173,12 @@ class ActionGiveTriageResult(Action):
     def name(self) -> Text:
         return "action_give_triage_result"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         findings = Findings.from_dict(tracker.get_slot(FINDINGS_SLOT))
         result = triage(findings)
-        for text in result_messages(result, already_advised=tracker.get_slot("triage_level") == "emergency",
-                                    findings=findings):
+        for text in result_messages(
+            result, already_advised=tracker.get_slot("triage_level") == "emergency", findings=findings
+        ):
             dispatcher.utter_message(text=text)
         dispatcher.utter_message(response="utter_after_triage")
         return [SlotSet("triage_level", result.level)]
@@ -177,8 +186,10 @@ class ActionGiveTriageResult(Action):
 
 def no_warning_signs(findings: Findings) -> str:
     """Why a self-care result: no warning sign, and what is known of the time (nothing made up)."""
-    why = ("Why: I didn't hear any warning sign, such as weakness, a thinner muscle, or changes in speech, "
-           "swallowing, breathing or feeling.")
+    why = (
+        "Why: I didn't hear any warning sign, such as weakness, a thinner muscle, or changes in speech, "
+        "swallowing, breathing or feeling."
+    )
     if "history:assessed_benign" in findings.present:
         return why + " A doctor has already checked this, and you told me nothing new."
     if findings.duration_days is not None and findings.duration_days <= 14:
@@ -191,8 +202,10 @@ def onset_unknown(findings: Findings) -> str:
     asked_about = facts_in(load_rules()["ask_onset"]["when"])
     words = [findings.evidence[f] for f in sorted(findings.present) if f in asked_about and f in findings.evidence]
     heard = " and ".join(f'"{w}"' for w in words[:3]) or "a new change"
-    return (f"Why: you mentioned {heard}, and I don't know yet when it started. "
-            "Until that is clear, it is safest to see a doctor today.")
+    return (
+        f"Why: you mentioned {heard}, and I don't know yet when it started. "
+        "Until that is clear, it is safest to see a doctor today."
+    )
 
 
 def _capital(text: str) -> str:

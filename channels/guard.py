@@ -3,6 +3,7 @@
 One place for the limits and the replies people get when they hit them, so
 the REST and socket.io channels behave the same. Plain Python, no Rasa.
 """
+
 from __future__ import annotations
 
 import re
@@ -10,14 +11,17 @@ import unicodedata
 from collections import Counter
 from typing import Any, Optional, Tuple
 
-MAX_MESSAGE_CHARS = 2000   # the widget's box allows as much; NLU time grows with length
+MAX_MESSAGE_CHARS = 2000  # the widget's box allows as much; NLU time grows with length
 MAX_SENDER_CHARS = 128
 MAX_PENDING_PER_SENDER = 5  # messages of one sender waiting for their answer
 
-TOO_LONG_REPLY = (f"That message is too long for me (over {MAX_MESSAGE_CHARS} characters). "
-                  "Could you tell me in a few sentences what worries you, or ask one question at a time?")
-BUSY_REPLY = ("You're sending messages faster than I can answer. "
-              "Please wait for my reply, then send your next message.")
+TOO_LONG_REPLY = (
+    f"That message is too long for me (over {MAX_MESSAGE_CHARS} characters). "
+    "Could you tell me in a few sentences what worries you, or ask one question at a time?"
+)
+BUSY_REPLY = (
+    "You're sending messages faster than I can answer. " "Please wait for my reply, then send your next message."
+)
 
 # C0 and C1 controls other than tab and newline; lone surrogates (invalid in UTF-8).
 _UNWANTED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -7,6 +7,7 @@ This one answers bad JSON and wrong types with 400 and a reason, long messages
 and floods with a reply the person can read (channels/guard.py), and logs no
 message text. Replies have Rasa's format: a list of {"recipient_id", "text", ...}.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -73,8 +74,7 @@ class RestInput(InputChannel):
                 return _reply(sender, guard.BUSY_REPLY, status=429)
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
-                                                 metadata=metadata))
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
             except asyncio.CancelledError:
                 logger.warning("REST: the client went away before the reply")
                 raise

@@ -9,6 +9,7 @@ adds what a clinic needs on top:
   all buttons when there are more than 5);
 - the Web API base URL comes from the credentials, so tests can use a fake.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,21 +31,33 @@ SEEN_EVENTS_KEPT = 1000
 
 
 class SlackBot(RasaSlackBot):
-    def __init__(self, token: Text, slack_channel: Optional[Text] = None, thread_id: Optional[Text] = None,
-                 proxy: Optional[Text] = None, api_base_url: Optional[Text] = None) -> None:
+    def __init__(
+        self,
+        token: Text,
+        slack_channel: Optional[Text] = None,
+        thread_id: Optional[Text] = None,
+        proxy: Optional[Text] = None,
+        api_base_url: Optional[Text] = None,
+    ) -> None:
         super().__init__(token, slack_channel, thread_id, proxy)
         if api_base_url:
             self.client = AsyncWebClient(token, proxy=proxy, base_url=api_base_url.rstrip("/") + "/")
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
-                                     **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
         recipient = self.slack_channel or recipient_id
         blocks = [{"type": "section", "text": {"type": "plain_text", "text": text}}]
         for start in range(0, len(buttons), BUTTONS_PER_BLOCK):
-            blocks.append({"type": "actions", "elements": [
-                {"type": "button", "text": {"type": "plain_text", "text": b["title"]}, "value": b["payload"]}
-                for b in buttons[start:start + BUTTONS_PER_BLOCK]
-            ]})
+            blocks.append(
+                {
+                    "type": "actions",
+                    "elements": [
+                        {"type": "button", "text": {"type": "plain_text", "text": b["title"]}, "value": b["payload"]}
+                        for b in buttons[start : start + BUTTONS_PER_BLOCK]
+                    ],
+                }
+            )
         await self._post_message(channel=recipient, as_user=True, text=text, blocks=blocks)
 
 
@@ -60,8 +73,7 @@ class SlackInput(RasaSlackInput):
         self.api_base_url: Optional[Text] = None
         self._seen: "OrderedDict[str, None]" = OrderedDict()
 
-    def get_output_channel(self, channel: Optional[Text] = None,
-                           thread_id: Optional[Text] = None) -> OutputChannel:
+    def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> OutputChannel:
         return SlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_base_url)
 
     @staticmethod
@@ -86,8 +98,14 @@ class SlackInput(RasaSlackInput):
             self._seen.popitem(last=False)
         return True
 
-    async def process_message(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                              text: Text, sender_id: Optional[Text], metadata: Optional[Dict]) -> Any:
+    async def process_message(
+        self,
+        request: Request,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        text: Text,
+        sender_id: Optional[Text],
+        metadata: Optional[Dict],
+    ) -> Any:
         if request.headers.get(self.retry_num_header) or not self._first_delivery(request):
             logger.info("Slack re-sent a delivery already handled; not replying twice")
             return response.text("", status=HTTPStatus.OK, headers={"X-Slack-No-Retry": "1"})

@@ -10,6 +10,7 @@ session that socket asked for. Messages pass channels/guard.py first (length,
 control characters, floods). The events and their payloads are Rasa's, so any
 widget written for Rasa's socket.io channel works with it.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -18,8 +19,8 @@ import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
 
 from rasa.core.channels.channel import UserMessage, decode_bearer_token
-from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput as RasaSocketIOInput
-from rasa.core.channels.socketio import SocketIOOutput
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
+from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -115,13 +116,15 @@ class SocketIOInput(RasaSocketIOInput):
                 return
             metadata = data.get(self.metadata_key)
             try:
-                await on_new_message(UserMessage(
-                    text,
-                    SocketIOOutput(sio, self.bot_message_evt),
-                    sender_id,
-                    input_channel=self.name(),
-                    metadata=metadata if isinstance(metadata, dict) else {},
-                ))
+                await on_new_message(
+                    UserMessage(
+                        text,
+                        SocketIOOutput(sio, self.bot_message_evt),
+                        sender_id,
+                        input_channel=self.name(),
+                        metadata=metadata if isinstance(metadata, dict) else {},
+                    )
+                )
             finally:
                 pending.finish(sender_id)
 

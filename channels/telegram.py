@@ -15,6 +15,7 @@ with `secret_token`, rejects updates that do not carry Telegram's
 `X-Telegram-Bot-Api-Secret-Token` header: without it anyone who knows the URL
 could post messages in any chat's name.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -31,8 +32,10 @@ from sanic.request import Request
 
 logger = logging.getLogger(__name__)
 
-TEXT_ONLY_REPLY = ("Sorry, I can only read text. Please type your question, for example "
-                   "\"what causes muscle twitching?\", or tap one of the buttons.")
+TEXT_ONLY_REPLY = (
+    "Sorry, I can only read text. Please type your question, for example "
+    '"what causes muscle twitching?", or tap one of the buttons.'
+)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
@@ -56,9 +59,16 @@ class TelegramInput(RasaTelegramInput):
             secret_token=credentials.get("secret_token") or None,
         )
 
-    def __init__(self, access_token: Optional[Text], verify: Optional[Text], webhook_url: Optional[Text],
-                 debug_mode: bool = False, api_base_url: Optional[Text] = None,
-                 set_webhook_on_startup: bool = False, secret_token: Optional[Text] = None) -> None:
+    def __init__(
+        self,
+        access_token: Optional[Text],
+        verify: Optional[Text],
+        webhook_url: Optional[Text],
+        debug_mode: bool = False,
+        api_base_url: Optional[Text] = None,
+        set_webhook_on_startup: bool = False,
+        secret_token: Optional[Text] = None,
+    ) -> None:
         super().__init__(access_token, verify, webhook_url, debug_mode=debug_mode)
         self.api_base_url = api_base_url
         self.set_webhook_on_startup = set_webhook_on_startup
@@ -76,8 +86,7 @@ class TelegramInput(RasaTelegramInput):
         async def before_the_dialogue(request: Request) -> Optional[response.HTTPResponse]:
             if request.method != "POST" or not request.path.rstrip("/").endswith("/webhook"):
                 return None
-            if self.secret_token and not hmac.compare_digest(
-                    request.headers.get(SECRET_HEADER, ""), self.secret_token):
+            if self.secret_token and not hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), self.secret_token):
                 logger.warning("Telegram: refused an update without the webhook's secret token")
                 return response.text("forbidden", status=403)
             update = request.json if isinstance(request.json, dict) else {}
@@ -94,6 +103,7 @@ class TelegramInput(RasaTelegramInput):
             return None
 
         if self.set_webhook_on_startup and self.webhook_url:
+
             @blueprint.listener("after_server_start")
             async def set_webhook(app, _loop) -> None:
                 payload = {"url": self.webhook_url}
@@ -101,12 +111,18 @@ class TelegramInput(RasaTelegramInput):
                     payload["secret_token"] = self.secret_token
                 ok = await out.request(Methods.SET_WEBHOOK, payload)
                 logger.info("Telegram webhook %s", "set" if ok else "NOT set")
+
         return blueprint
 
 
 def _without_text(message: Dict[str, Any]) -> bool:
     """A sticker, photo, file or voice note in a private chat: nothing the assistant can read."""
     chat = message.get("chat")
-    return (isinstance(chat, dict) and "id" in chat and chat.get("type") == "private"
-            and not message.get("text")
-            and not message.get("location") and not (message.get("from") or {}).get("is_bot"))
+    return (
+        isinstance(chat, dict)
+        and "id" in chat
+        and chat.get("type") == "private"
+        and not message.get("text")
+        and not message.get("location")
+        and not (message.get("from") or {}).get("is_bot")
+    )

@@ -12,6 +12,7 @@ makes a message `report_emergency` whatever the classifier said, so the
 emergency rule fires in any state, a form included. The classifier can still
 add emergencies the lexicon misses; it can never remove one.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -37,14 +38,28 @@ def entities_of(understanding: Understanding) -> List[Dict[str, Any]]:
     """The findings of a message as entities, in Rasa's entity format."""
     entities = []
     for mention in understanding.mentions:
-        entity = {"entity": "finding", "value": mention.fact, "start": mention.start, "end": mention.end,
-                  "confidence_entity": 1.0, "extractor": EXTRACTOR}
+        entity = {
+            "entity": "finding",
+            "value": mention.fact,
+            "start": mention.start,
+            "end": mention.end,
+            "confidence_entity": 1.0,
+            "extractor": EXTRACTOR,
+        }
         if mention.negated:
             entity["role"] = "absent"
         entities.append(entity)
     for name, (value, start, end) in understanding.measures.items():
-        entities.append({"entity": name, "value": value, "start": start, "end": end,
-                         "confidence_entity": 1.0, "extractor": EXTRACTOR})
+        entities.append(
+            {
+                "entity": name,
+                "value": value,
+                "start": start,
+                "end": end,
+                "confidence_entity": 1.0,
+                "extractor": EXTRACTOR,
+            }
+        )
     # Entities do not overlap (Rasa's format cannot express it): the longer,
     # more specific one wins ("face is drooping" over "face"). The findings keep both.
     kept: List[Dict[str, Any]] = []
@@ -57,8 +72,13 @@ def entities_of(understanding: Understanding) -> List[Dict[str, Any]]:
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class ClinicalFindingExtractor(GraphComponent):
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "ClinicalFindingExtractor":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "ClinicalFindingExtractor":
         return cls()
 
     def __init__(self) -> None:

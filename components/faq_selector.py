@@ -11,6 +11,7 @@ A question that is one part of a longer message ("my calf twitches. Is it
 ALS?", components/parts.py) gets its topic too, whatever its intent, so that it
 is answered next to a description that leads the message.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -27,8 +28,11 @@ from components.parts import PART_KEY
 
 # Rasa's training-data check looks for its ResponseSelector class by identity
 # and would warn on every training that the FAQ examples go unused. They don't.
-warnings.filterwarnings("ignore", message="You have defined training data with examples for training a "
-                                          "response selector, but your NLU configuration does not include")
+warnings.filterwarnings(
+    "ignore",
+    message="You have defined training data with examples for training a "
+    "response selector, but your NLU configuration does not include",
+)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -39,10 +43,18 @@ class FaqResponseSelector(ResponseSelector):
         asked = self.component_config[RETRIEVAL_INTENT]
         if asked is None:  # a selector for every retrieval intent: nothing to skip
             return super().process(messages)
-        super().process([m for m in messages if (m.get(INTENT) or {}).get(INTENT_NAME_KEY) == asked
-                         or getattr(m.get(PART_KEY), "question", False)])
+        super().process(
+            [
+                m
+                for m in messages
+                if (m.get(INTENT) or {}).get(INTENT_NAME_KEY) == asked or getattr(m.get(PART_KEY), "question", False)
+            ]
+        )
         for message in messages:
             if message.get(RESPONSE_SELECTOR_PROPERTY_NAME) is None:
-                message.set(RESPONSE_SELECTOR_PROPERTY_NAME,
-                            {RESPONSE_SELECTOR_RETRIEVAL_INTENTS: self.all_retrieval_intents}, add_to_output=True)
+                message.set(
+                    RESPONSE_SELECTOR_PROPERTY_NAME,
+                    {RESPONSE_SELECTOR_RETRIEVAL_INTENTS: self.all_retrieval_intents},
+                    add_to_output=True,
+                )
         return messages

@@ -16,6 +16,7 @@ and 100). Shorter vectors are left alone: scaled up, a message of a few known
 words (or markup) looked as sure as a real question; scaled to 1, the FAQ
 selector no longer learned. The per-token (sequence) features are unchanged.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text, Tuple

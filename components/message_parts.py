@@ -16,6 +16,7 @@ Two components frame the NLU pipeline in config.yml:
 Both are registered as intent classifiers so that they run at prediction time
 only (a non-trainable classifier is not part of the training graph).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -78,8 +79,13 @@ def reading(message: Message) -> tuple:
 
 class _PredictOnly(GraphComponent):
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "_PredictOnly":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "_PredictOnly":
         return cls()
 
 
@@ -141,8 +147,9 @@ class MainIntentSelector(_PredictOnly):
             # its context (a question, someone else, "if I lie flat"): the core's
             # reading stands, and the message is read as if the classifier were unsure.
             whole = message_parts.Candidate(FALLBACK, confidence, whole.text, 0)
-        main = message_parts.decide(whole, parts, bool(clinical.get("emergency")),
-                                    bool(clinical.get("describes_symptoms")))
+        main = message_parts.decide(
+            whole, parts, bool(clinical.get("emergency")), bool(clinical.get("describes_symptoms"))
+        )
         if main is None:
             if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != FALLBACK:
                 self._set_intent(message, FALLBACK, confidence)
@@ -157,12 +164,14 @@ class MainIntentSelector(_PredictOnly):
         if name == FAQ and main.order:
             # The topic of the part that asked it (the whole message may have no selection).
             chosen = part_messages[main.order - 1]
-            message.set(RESPONSE_SELECTOR_PROPERTY_NAME, chosen.get(RESPONSE_SELECTOR_PROPERTY_NAME),
-                        add_to_output=True)
+            message.set(
+                RESPONSE_SELECTOR_PROPERTY_NAME, chosen.get(RESPONSE_SELECTOR_PROPERTY_NAME), add_to_output=True
+            )
 
     @staticmethod
     def _set_intent(message: Message, name: str, confidence: float) -> None:
         ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != name]
         message.set(INTENT, {INTENT_NAME_KEY: name, "confidence": confidence}, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: name, "confidence": confidence}] + ranking,
-                    add_to_output=True)
+        message.set(
+            INTENT_RANKING_KEY, [{INTENT_NAME_KEY: name, "confidence": confidence}] + ranking, add_to_output=True
+        )

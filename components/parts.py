@@ -10,6 +10,7 @@ of message it knows well. So each sentence (and a greeting or thanks that opens
 the message) is classified too, and the contract's order picks the main intent
 (../shared/spec/assistant_contract.md, "Messages with several parts").
 """
+
 from __future__ import annotations
 
 import re
@@ -46,8 +47,11 @@ OPENER = re.compile(
 )
 # Sentence ends: . ! ? (repeated) or a line break, followed by more text.
 SENTENCE_END = re.compile(r"(?<=[.!?])[.!?]*\s+(?=\S)|\s*\n+\s*")
-QUESTION_WORD = re.compile(r"^\s*(what|why|how|can|could|does|do|did|is|are|am|should|will|would|when|which|"
-                           r"who|has|have|any idea|anyone)\b(?!['’]t)", re.I)
+QUESTION_WORD = re.compile(
+    r"^\s*(what|why|how|can|could|does|do|did|is|are|am|should|will|would|when|which|"
+    r"who|has|have|any idea|anyone)\b(?!['’]t)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,5 @@ def other_parts(candidates: Iterable[Candidate], main: Candidate) -> List[Dict[s
         if base == "faq" and candidate.intent == "faq":
             continue  # no topic picked: nothing to answer with
         seen.add(candidate.intent)
-        out.append({"intent": candidate.intent, "text": candidate.text,
-                    "confidence": round(candidate.confidence, 4)})
+        out.append({"intent": candidate.intent, "text": candidate.text, "confidence": round(candidate.confidence, 4)})
     return out

@@ -14,6 +14,7 @@ uses the same class.
 
     python -m deploy.cluster [--replicas 2] [--port 8000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -88,8 +89,15 @@ http {{
 class Cluster:
     """PostgreSQL, Redis, the action server, N Rasa replicas, nginx and the web page."""
 
-    def __init__(self, root: Path, replicas: int = 2, port: int = 8000, model: Optional[Path] = None,
-                 api_token: Optional[str] = None, ports: Optional[Dict[str, int]] = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        replicas: int = 2,
+        port: int = 8000,
+        model: Optional[Path] = None,
+        api_token: Optional[str] = None,
+        ports: Optional[Dict[str, int]] = None,
+    ) -> None:
         self.root = root.resolve()
         self.model = model or DEFAULT_MODEL
         self.api_token = api_token
@@ -138,15 +146,47 @@ class Cluster:
                 shutil.chown(data, "postgres", "postgres")
             # The superuser has no password: it is reached only through the
             # socket in the data folder. Rasa logs in over TCP as `bfs`.
-            subprocess.run(self._as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres",
-                                              "--auth-local=trust", "--auth-host=scram-sha-256",
-                                              "--encoding=UTF8", "--locale=C.UTF-8"]),
-                           check=True, stdout=subprocess.DEVNULL)
-        self._start("postgres", self._as_postgres([
-            str(PG_BIN / "postgres"), "-D", str(data), "-p", str(self.pg_port), "-k", str(data),
-            "-c", "listen_addresses=127.0.0.1", "-c", "logging_collector=off"]))
-        wait_until(lambda: self._psql("SELECT 1", db="postgres") == "1", "PostgreSQL", self.procs["postgres"],
-              self.logs / "postgres.log")
+            subprocess.run(
+                self._as_postgres(
+                    [
+                        str(PG_BIN / "initdb"),
+                        "-D",
+                        str(data),
+                        "-U",
+                        "postgres",
+                        "--auth-local=trust",
+                        "--auth-host=scram-sha-256",
+                        "--encoding=UTF8",
+                        "--locale=C.UTF-8",
+                    ]
+                ),
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        self._start(
+            "postgres",
+            self._as_postgres(
+                [
+                    str(PG_BIN / "postgres"),
+                    "-D",
+                    str(data),
+                    "-p",
+                    str(self.pg_port),
+                    "-k",
+                    str(data),
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                    "-c",
+                    "logging_collector=off",
+                ]
+            ),
+        )
+        wait_until(
+            lambda: self._psql("SELECT 1", db="postgres") == "1",
+            "PostgreSQL",
+            self.procs["postgres"],
+            self.logs / "postgres.log",
+        )
         if self._psql("SELECT 1 FROM pg_roles WHERE rolname = 'bfs'", db="postgres") != "1":
             self._psql(f"CREATE ROLE bfs LOGIN PASSWORD '{self._password()}'", db="postgres")
         if self._psql("SELECT 1 FROM pg_database WHERE datname = 'bfs'", db="postgres") != "1":
@@ -154,16 +194,46 @@ class Cluster:
 
     def _psql(self, sql: str, db: str = "bfs") -> str:
         psql = str(PG_BIN / "psql") if (PG_BIN / "psql").exists() else "psql"
-        run = subprocess.run(self._as_postgres([psql, "-h", str(self.root / "postgres"), "-p", str(self.pg_port),
-                                                "-U", "postgres", "-d", db, "-tAc", sql]),
-                             capture_output=True, text=True)
+        run = subprocess.run(
+            self._as_postgres(
+                [
+                    psql,
+                    "-h",
+                    str(self.root / "postgres"),
+                    "-p",
+                    str(self.pg_port),
+                    "-U",
+                    "postgres",
+                    "-d",
+                    db,
+                    "-tAc",
+                    sql,
+                ]
+            ),
+            capture_output=True,
+            text=True,
+        )
         if run.returncode != 0:
             raise OSError(run.stderr.strip())
         return run.stdout.strip()
 
     def start_redis(self) -> None:
-        self._start("redis", ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
-                              "--save", "", "--appendonly", "no", "--dir", str(self.root)])
+        self._start(
+            "redis",
+            [
+                "redis-server",
+                "--port",
+                str(self.redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.root),
+            ],
+        )
         wait_until(lambda: self._redis_ping(), "Redis", self.procs["redis"], self.logs / "redis.log")
 
     def _redis_ping(self) -> bool:
@@ -173,12 +243,21 @@ class Cluster:
 
     def environment(self) -> dict:
         """What the replicas read endpoints.yml and credentials.yml with."""
-        env = dict(os.environ, SANIC_HOST="127.0.0.1", ACTION_PORT=str(self.action_port),
-                   TRACKER_DIALECT="postgresql", TRACKER_HOST="127.0.0.1", TRACKER_PORT=str(self.pg_port),
-                   TRACKER_DB="bfs", TRACKER_USER="bfs", TRACKER_PASSWORD=self._password(),
-                   REDIS_HOST="127.0.0.1", REDIS_PORT=str(self.redis_port),
-                   WEB_ORIGINS=f"http://127.0.0.1:{self.port},http://localhost:{self.port}",
-                   RASA_TELEMETRY_ENABLED="false")
+        env = dict(
+            os.environ,
+            SANIC_HOST="127.0.0.1",
+            ACTION_PORT=str(self.action_port),
+            TRACKER_DIALECT="postgresql",
+            TRACKER_HOST="127.0.0.1",
+            TRACKER_PORT=str(self.pg_port),
+            TRACKER_DB="bfs",
+            TRACKER_USER="bfs",
+            TRACKER_PASSWORD=self._password(),
+            REDIS_HOST="127.0.0.1",
+            REDIS_PORT=str(self.redis_port),
+            WEB_ORIGINS=f"http://127.0.0.1:{self.port},http://localhost:{self.port}",
+            RASA_TELEMETRY_ENABLED="false",
+        )
         return env
 
     def _render(self, name: str, env: dict) -> Path:
@@ -190,9 +269,18 @@ class Cluster:
     def start_replica(self, index: int) -> None:
         env = self.environment()
         api_args = ["--enable-api", "--auth-token", self.api_token] if self.api_token else []
-        self._start(f"rasa-{index + 1}", rasa_command("run", self.model, self.replica_ports[index],
-                                                      self._render("endpoints.yml", env),
-                                                      self._render("credentials.yml", env), api_args=api_args), env)
+        self._start(
+            f"rasa-{index + 1}",
+            rasa_command(
+                "run",
+                self.model,
+                self.replica_ports[index],
+                self._render("endpoints.yml", env),
+                self._render("credentials.yml", env),
+                api_args=api_args,
+            ),
+            env,
+        )
 
     def wait_for_replica(self, index: int) -> None:
         name = f"rasa-{index + 1}"
@@ -223,8 +311,11 @@ class Cluster:
             self.start_redis()
             print(f"==> Action server on 127.0.0.1:{self.action_port}", flush=True)
             self.start_actions()
-            print(f"==> {len(self.replica_ports)} Rasa replicas on ports "
-                  f"{', '.join(map(str, self.replica_ports))} (loading the model, 30-60 s)", flush=True)
+            print(
+                f"==> {len(self.replica_ports)} Rasa replicas on ports "
+                f"{', '.join(map(str, self.replica_ports))} (loading the model, 30-60 s)",
+                flush=True,
+            )
             for index in range(len(self.replica_ports)):
                 self.start_replica(index)
             for index in range(len(self.replica_ports)):
@@ -253,13 +344,17 @@ def main(argv: List[str]) -> int:
     args = parser.parse_args(argv)
     if args.replicas < 1:
         parser.error("--replicas must be at least 1")
-    cluster = Cluster(Path(args.data), replicas=args.replicas, port=args.port,
-                      api_token=os.environ.get("RASA_API_TOKEN") or None)
+    cluster = Cluster(
+        Path(args.data), replicas=args.replicas, port=args.port, api_token=os.environ.get("RASA_API_TOKEN") or None
+    )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         cluster.start()
-        print(f"\n  The cluster is ready: http://localhost:{args.port} (the page, socket.io, webhooks)\n"
-              f"  Logs: {cluster.logs}. Press Ctrl-C to stop.\n", flush=True)
+        print(
+            f"\n  The cluster is ready: http://localhost:{args.port} (the page, socket.io, webhooks)\n"
+            f"  Logs: {cluster.logs}. Press Ctrl-C to stop.\n",
+            flush=True,
+        )
         while all(proc.poll() is None for proc in cluster.procs.values()):
             time.sleep(1)
         stopped = [name for name, proc in cluster.procs.items() if proc.poll() is not None]

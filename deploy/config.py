@@ -9,6 +9,7 @@ instead, and knows no defaults.
 
     python -m deploy.config credentials.yml > runtime-credentials.yml
 """
+
 from __future__ import annotations
 
 import os
@@ -42,8 +43,7 @@ def _fill(value: Any, environ: Mapping[str, str], missing: List[str]) -> Any:
     return PLACEHOLDER.sub(replace, value)
 
 
-def build_config(template: Optional[Dict[str, Any]],
-                 environ: Mapping[str, str]) -> Tuple[Dict[str, Any], List[str]]:
+def build_config(template: Optional[Dict[str, Any]], environ: Mapping[str, str]) -> Tuple[Dict[str, Any], List[str]]:
     """The sections whose variables are set, and one log line per section left out."""
     config, notes = {}, []
     for section, settings in (template or {}).items():
@@ -62,8 +62,7 @@ def load_config(template: Union[str, Path], environ: Mapping[str, str]) -> Tuple
         return build_config(yaml.safe_load(f), environ)
 
 
-def render(template: Union[str, Path], environ: Mapping[str, str], out: Path,
-           leave_out: Iterable[str] = ()) -> Path:
+def render(template: Union[str, Path], environ: Mapping[str, str], out: Path, leave_out: Iterable[str] = ()) -> Path:
     """Writes the filled template (without the `leave_out` sections) to `out`,
     readable by its owner only: it may hold passwords."""
     config, _ = load_config(template, environ)

@@ -13,6 +13,7 @@ ACTION_PORT (5055), WEB_PORT (8080), SHELL_PORT (5006), BIND (127.0.0.1),
 MODEL, LOGS (logs), WEB_ORIGINS, and RASA_API_TOKEN or RASA_JWT_SECRET for
 Rasa's HTTP API. Ctrl-C stops everything it started.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,7 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, Dict, IO, List, Mapping, Optional, Sequence, Union
+from typing import IO, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
 import requests
 
@@ -49,8 +50,13 @@ def port_busy(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def wait_until(check: Callable[[], bool], what: str, proc: Optional[subprocess.Popen] = None,
-               log: Optional[Path] = None, timeout: float = START_TIMEOUT) -> None:
+def wait_until(
+    check: Callable[[], bool],
+    what: str,
+    proc: Optional[subprocess.Popen] = None,
+    log: Optional[Path] = None,
+    timeout: float = START_TIMEOUT,
+) -> None:
     """Polls `check` until it is true; fails with the log's tail if `proc` stops first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -74,9 +80,15 @@ def render_runtime_files(env: Mapping[str, str], folder: Path, leave_out: Sequen
     """endpoints.yml and credentials.yml filled from `env` into `folder`
     (readable by the owner only: they may hold passwords)."""
     folder.mkdir(parents=True, exist_ok=True)
-    return {name: render(ROOT / f"{name}.yml", env, folder / f"runtime-{name}.yml",
-                         leave_out=leave_out if name == "endpoints" else ())
-            for name in ("endpoints", "credentials")}
+    return {
+        name: render(
+            ROOT / f"{name}.yml",
+            env,
+            folder / f"runtime-{name}.yml",
+            leave_out=leave_out if name == "endpoints" else (),
+        )
+        for name in ("endpoints", "credentials")
+    }
 
 
 def left_out_notes(env: Mapping[str, str]) -> List[str]:
@@ -88,11 +100,28 @@ def action_server_command(port: int) -> List[str]:
     return [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
 
 
-def rasa_command(subcommand: str, model: Path, port: int, endpoints: Path, credentials: Optional[Path] = None,
-                 interface: str = "127.0.0.1", api_args: Sequence[str] = ()) -> List[str]:
+def rasa_command(
+    subcommand: str,
+    model: Path,
+    port: int,
+    endpoints: Path,
+    credentials: Optional[Path] = None,
+    interface: str = "127.0.0.1",
+    api_args: Sequence[str] = (),
+) -> List[str]:
     """`rasa run` or `rasa shell` through patches/cli.py (the patches unless BFS_PATCHES=off)."""
-    command = [str(BIN / "python"), "-m", "patches.cli", subcommand, "--model", str(model),
-               "--endpoints", str(endpoints), "--port", str(port)]
+    command = [
+        str(BIN / "python"),
+        "-m",
+        "patches.cli",
+        subcommand,
+        "--model",
+        str(model),
+        "--endpoints",
+        str(endpoints),
+        "--port",
+        str(port),
+    ]
     if credentials is not None:
         command += ["--credentials", str(credentials)]
     if subcommand == "run":
@@ -100,8 +129,9 @@ def rasa_command(subcommand: str, model: Path, port: int, endpoints: Path, crede
     return command + list(api_args)
 
 
-def web_command(port: int, host: str = "127.0.0.1", rasa_port: Optional[int] = None,
-                rasa_url: Optional[str] = None) -> List[str]:
+def web_command(
+    port: int, host: str = "127.0.0.1", rasa_port: Optional[int] = None, rasa_url: Optional[str] = None
+) -> List[str]:
     command = [str(BIN / "python"), "-m", "web.app", "--host", host, "--port", str(port)]
     if rasa_url:
         return command + ["--rasa-url", rasa_url]
@@ -116,25 +146,39 @@ class Processes:
         self.logs: Dict[str, Path] = {}
         self.new_sessions = new_sessions
 
-    def start(self, name: str, command: List[str], env: Mapping[str, str], output: Output = None,
-              stdin: Optional[int] = subprocess.DEVNULL, cwd: Optional[Path] = None) -> subprocess.Popen:
+    def start(
+        self,
+        name: str,
+        command: List[str],
+        env: Mapping[str, str],
+        output: Output = None,
+        stdin: Optional[int] = subprocess.DEVNULL,
+        cwd: Optional[Path] = None,
+    ) -> subprocess.Popen:
         if isinstance(output, Path):
             output.parent.mkdir(parents=True, exist_ok=True)
             self.logs[name] = output
             stream: Optional[IO] = output.open("a")
         else:
             stream = output
-        proc = subprocess.Popen(command, cwd=cwd or ROOT, env=dict(env), stdout=stream,
-                                stderr=subprocess.STDOUT if stream is not None else None, stdin=stdin,
-                                start_new_session=self.new_sessions)
+        proc = subprocess.Popen(
+            command,
+            cwd=cwd or ROOT,
+            env=dict(env),
+            stdout=stream,
+            stderr=subprocess.STDOUT if stream is not None else None,
+            stdin=stdin,
+            start_new_session=self.new_sessions,
+        )
         self.procs[name] = proc
         return proc
 
     def wait_for(self, name: str, url: str, what: Optional[str] = None, timeout: float = START_TIMEOUT) -> None:
         wait_until(answers(url), what or name, self.procs[name], self.logs.get(name), timeout)
 
-    def start_action_server(self, port: int, env: Mapping[str, str], output: Output = None,
-                            timeout: float = START_TIMEOUT) -> subprocess.Popen:
+    def start_action_server(
+        self, port: int, env: Mapping[str, str], output: Output = None, timeout: float = START_TIMEOUT
+    ) -> subprocess.Popen:
         # The action server checks no token, so it only listens on loopback.
         proc = self.start("actions", action_server_command(port), dict(env, SANIC_HOST="127.0.0.1"), output)
         self.wait_for("actions", f"http://127.0.0.1:{port}/health", "the action server", timeout)
@@ -173,6 +217,7 @@ class Processes:
 
 # --- `make run` and `make shell` -----------------------------------------------------------
 
+
 def _api_args(env: Mapping[str, str]) -> List[str]:
     """Rasa's HTTP API (trackers, model, ...) only with a token or a JWT secret."""
     if env.get("RASA_API_TOKEN"):
@@ -180,8 +225,13 @@ def _api_args(env: Mapping[str, str]) -> List[str]:
         return ["--enable-api", "--auth-token", env["RASA_API_TOKEN"]]
     if env.get("RASA_JWT_SECRET"):
         print("==> HTTP API on, protected by JWTs signed with RASA_JWT_SECRET", flush=True)
-        return ["--enable-api", "--jwt-secret", env["RASA_JWT_SECRET"], "--jwt-method",
-                env.get("RASA_JWT_METHOD") or "HS256"]
+        return [
+            "--enable-api",
+            "--jwt-secret",
+            env["RASA_JWT_SECRET"],
+            "--jwt-method",
+            env.get("RASA_JWT_METHOD") or "HS256",
+        ]
     print("==> HTTP API off (set RASA_API_TOKEN or RASA_JWT_SECRET to turn it on)", flush=True)
     return []
 
@@ -218,8 +268,11 @@ def main(argv: List[str]) -> int:
     ports = ([] if reuse_actions else [action_port]) + ([rasa_port, web_port] if mode == "run" else [shell_port])
     for port in ports:
         if port_busy(port):
-            print(f"error: port {port} is already in use (another 'make run'?). Stop it, or choose other ports: "
-                  "make run RASA_PORT=5006 ACTION_PORT=5056 WEB_PORT=8081", file=sys.stderr)
+            print(
+                f"error: port {port} is already in use (another 'make run'?). Stop it, or choose other ports: "
+                "make run RASA_PORT=5006 ACTION_PORT=5056 WEB_PORT=8081",
+                file=sys.stderr,
+            )
             return 1
     for note in left_out_notes(env):
         print(note, file=sys.stderr)
@@ -232,18 +285,23 @@ def main(argv: List[str]) -> int:
             if reuse_actions:
                 print(f"==> Using the action server already running on 127.0.0.1:{action_port}", flush=True)
             else:
-                print(f"==> Starting the action server on 127.0.0.1:{action_port} (log: {logs}/actions.log)",
-                      flush=True)
+                print(
+                    f"==> Starting the action server on 127.0.0.1:{action_port} (log: {logs}/actions.log)", flush=True
+                )
                 procs.start_action_server(action_port, env, logs / "actions.log", timeout=60)
             if mode == "shell":
-                shell = procs.start("shell", rasa_command("shell", model, shell_port, files["endpoints"]), env,
-                                    stdin=None)
+                shell = procs.start(
+                    "shell", rasa_command("shell", model, shell_port, files["endpoints"]), env, stdin=None
+                )
                 return shell.wait()
             (ROOT / "var").mkdir(exist_ok=True)
             api_args = _api_args(env)
             print(f"==> Starting the Rasa server on {bind}:{rasa_port} (loading the model takes 20-30 s)", flush=True)
-            procs.start("rasa", rasa_command("run", model, rasa_port, files["endpoints"], files["credentials"],
-                                             bind, api_args), env)
+            procs.start(
+                "rasa",
+                rasa_command("run", model, rasa_port, files["endpoints"], files["credentials"], bind, api_args),
+                env,
+            )
             print(f"==> Starting the web page on http://{bind}:{web_port} (log: {logs}/web.log)", flush=True)
             procs.start("web", web_command(web_port, bind, rasa_port=rasa_port), env, logs / "web.log")
             procs.wait_for("rasa", f"http://127.0.0.1:{rasa_port}/webhooks/rest/", "the Rasa server")
@@ -251,8 +309,7 @@ def main(argv: List[str]) -> int:
             print(_ready_message(web_port, rasa_port), flush=True)
             while not procs.stopped():
                 time.sleep(1)
-            print(f"error: {', '.join(procs.stopped())} stopped (see the messages above and {logs}/)",
-                  file=sys.stderr)
+            print(f"error: {', '.join(procs.stopped())} stopped (see the messages above and {logs}/)", file=sys.stderr)
             return 1
         except RuntimeError as problem:
             print(f"error: {problem}", file=sys.stderr)

@@ -6,6 +6,7 @@
 Uses the tracker store configured in endpoints.yml (with the same environment
 variables as the server), so it purges SQLite and PostgreSQL alike.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,7 +14,6 @@ import os
 import sys
 import time
 from typing import List
-
 
 from deploy.config import load_config
 
@@ -41,8 +41,12 @@ def positive_days(value: str) -> float:
 
 def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(description="Delete conversations older than a number of days.")
-    parser.add_argument("--days", type=positive_days, default=os.environ.get("RETENTION_DAYS", "30"),
-                        help="keep conversations with a message in the last DAYS days (default 30, or RETENTION_DAYS)")
+    parser.add_argument(
+        "--days",
+        type=positive_days,
+        default=os.environ.get("RETENTION_DAYS", "30"),
+        help="keep conversations with a message in the last DAYS days (default 30, or RETENTION_DAYS)",
+    )
     parser.add_argument("--endpoints", default="endpoints.yml")
     parser.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
     args = parser.parse_args(argv)

@@ -9,6 +9,7 @@ for and refuses, with one log line, on any other: an upgrade turns a patch
 off instead of breaking it silently. `BFS_PATCHES=off` turns them all off
 (`make bench` measures both ways).
 """
+
 from __future__ import annotations
 
 import logging
@@ -65,8 +66,9 @@ def _version(package: str) -> Optional[str]:
         return None
 
 
-def install(environ: Optional[Mapping[str, str]] = None,
-            versions: Optional[Dict[str, Optional[str]]] = None) -> List[str]:
+def install(
+    environ: Optional[Mapping[str, str]] = None, versions: Optional[Dict[str, Optional[str]]] = None
+) -> List[str]:
     """Installs every patch whose packages are at the versions it was written
     for, once per process; returns the names installed."""
     if _installed:
@@ -76,8 +78,11 @@ def install(environ: Optional[Mapping[str, str]] = None,
         return []
     found = versions if versions is not None else {p: _version(p) for p in WRITTEN_FOR}
     for patch in _table():
-        wrong = [f"{p} {found.get(p)} (written for {WRITTEN_FOR[p]})" for p in patch.packages
-                 if found.get(p) != WRITTEN_FOR[p]]
+        wrong = [
+            f"{p} {found.get(p)} (written for {WRITTEN_FOR[p]})"
+            for p in patch.packages
+            if found.get(p) != WRITTEN_FOR[p]
+        ]
         if wrong:
             logger.warning("Patch %s not installed: %s", patch.name, ", ".join(wrong))
             continue

@@ -5,14 +5,16 @@
 The launcher (deploy/launcher.py) starts every Rasa server this way; set
 BFS_PATCHES=off to run Rasa as it comes.
 """
+
 from __future__ import annotations
 
 import sys
 
 
 def main() -> None:
-    import patches
     from rasa.__main__ import main as rasa_main
+
+    import patches
 
     patches.install()  # before Rasa sets up logging: a refused patch still warns on stderr
     sys.argv[0] = "rasa"

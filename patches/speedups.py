@@ -34,6 +34,7 @@ and 1.37x of the baseline on the four latency rows.
    models' 840,000 objects, 200-450 ms each, every few hundred messages; the
    objects alive at start-up are frozen. Server CPU 24.5 -> 22.1 ms a message.
 """
+
 from __future__ import annotations
 
 import gc
@@ -131,10 +132,10 @@ def uncached_rasa_predict(model: Any, batch_in: Any) -> Any:
 
 
 def _call_prediction_graphs_directly() -> None:
+    import tensorflow as tf
     from keras.utils import tf_utils
     from rasa.shared.constants import DIAGNOSTIC_DATA
     from rasa.utils.tensorflow.models import RasaModel
-    import tensorflow as tf
 
     original = _ORIGINALS["predict"] = RasaModel._rasa_predict
     # A model's tf.function -> (its graph, its input specs); gone with the model.
@@ -149,8 +150,9 @@ def _call_prediction_graphs_directly() -> None:
         graph, specs = graphs[step]
         if len(batch_in) != len(specs):
             return original(self, batch_in)
-        tensors = [tf.convert_to_tensor(value, dtype_hint=spec.dtype)
-                   for value, spec in zip(batch_in, specs, strict=True)]
+        tensors = [
+            tf.convert_to_tensor(value, dtype_hint=spec.dtype) for value, spec in zip(batch_in, specs, strict=True)
+        ]
         if not all(spec.is_compatible_with(tensor) for spec, tensor in zip(specs, tensors, strict=True)):
             return original(self, batch_in)  # which raises TensorFlow's own error
         self._training = False
@@ -194,8 +196,13 @@ def _cache_past_states() -> None:
 
     original = _ORIGINALS["past_states"] = DialogueStateTracker.past_states
 
-    def past_states(self: DialogueStateTracker, domain: Any, omit_unset_slots: bool = False,
-                    ignore_rule_only_turns: bool = False, rule_only_data: Any = None) -> Any:
+    def past_states(
+        self: DialogueStateTracker,
+        domain: Any,
+        omit_unset_slots: bool = False,
+        ignore_rule_only_turns: bool = False,
+        rule_only_data: Any = None,
+    ) -> Any:
         events = self.events
         # Rasa only ever appends events: their number and the last one mark the state.
         mark = (len(events), id(events[-1]) if events else None, id(domain))
@@ -274,8 +281,9 @@ def _find_rule_shortcut(runner: Any, core_target: Any) -> Any:
     for name, policy in policies.items():
         if name == rules[0]:
             continue
-        harmless = (isinstance(policy, MemoizationPolicy)
-                    or (type(policy) is TEDPolicy and TEXT not in getattr(policy, "fake_features", {TEXT: None})))
+        harmless = isinstance(policy, MemoizationPolicy) or (
+            type(policy) is TEDPolicy and TEXT not in getattr(policy, "fake_features", {TEXT: None})
+        )
         if not harmless or policy.priority >= rule.priority:
             return None
     return rules[0], ensemble

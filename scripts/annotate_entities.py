@@ -2,6 +2,7 @@
 annotation format, for writing conversation tests (`rasa test --e2e` compares
 entities too). Usage: python scripts/annotate_entities.py "my calf twitches" ...
 """
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,7 @@ def annotate(text: str) -> str:
         attrs = {"entity": e["entity"], "value": str(e["value"])}
         if e.get("role"):
             attrs["role"] = e["role"]
-        out.append(text[last:e["start"]] + f"[{text[e['start']:e['end']]}]" + json.dumps(attrs))
+        out.append(text[last : e["start"]] + f"[{text[e['start']:e['end']]}]" + json.dumps(attrs))
         last = e["end"]
     return "".join(out) + text[last:]
 

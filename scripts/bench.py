@@ -11,6 +11,7 @@ the patches of patches/); it is also served with the patches off (BFS_PATCHES=of
 they are worth. Prints a table and the ratios ours/baseline, and writes results/bench.json.
 A benchmark, not a test: it reports the targets, it does not fail on them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,8 @@ from typing import Dict, List, Optional
 
 import requests
 
-from deploy.launcher import BIN, DEFAULT_MODEL as OUR_MODEL, ROOT, Processes, free_port, rasa_command, \
-    render_runtime_files
+from deploy.launcher import BIN, ROOT, Processes, free_port, rasa_command, render_runtime_files
+from deploy.launcher import DEFAULT_MODEL as OUR_MODEL
 
 OUR_SCRIPT = [
     "hello",
@@ -41,7 +42,7 @@ OUR_SCRIPT = [
     "no",
     "no, none of these",
     "gradually over a few weeks",
-    "what is bfs?",                           # an FAQ inside the check
+    "what is bfs?",  # an FAQ inside the check
     "stop",
     "thanks",
 ]
@@ -51,21 +52,26 @@ TARGETS = {"p50 ratio": 1.3, "p95 ratio": 1.3, "rss_mb": 1536, "ready_s": 30}
 
 def rss_mb(pid: int) -> Dict[str, float]:
     status = Path(f"/proc/{pid}/status").read_text()
-    values = {line.split(":")[0]: int(line.split()[1]) / 1024 for line in status.splitlines()
-              if line.startswith(("VmRSS", "VmHWM"))}
+    values = {
+        line.split(":")[0]: int(line.split()[1]) / 1024
+        for line in status.splitlines()
+        if line.startswith(("VmRSS", "VmHWM"))
+    }
     return {"rss_mb": round(values["VmRSS"]), "peak_rss_mb": round(values["VmHWM"])}
 
 
 class Server:
     """One Rasa server (and, for ours, the action server), started by the launcher."""
 
-    def __init__(self, name: str, cwd: Path, model: Path, ours: bool, logs: Path, in_memory: bool = False,
-                 patched: bool = True) -> None:
+    def __init__(
+        self, name: str, cwd: Path, model: Path, ours: bool, logs: Path, in_memory: bool = False, patched: bool = True
+    ) -> None:
         self.name = name
         self.port = free_port()
         self.processes = Processes()
-        env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", SANIC_HOST="127.0.0.1",
-                   BFS_PATCHES="on" if patched else "off")
+        env = dict(
+            os.environ, RASA_TELEMETRY_ENABLED="false", SANIC_HOST="127.0.0.1", BFS_PATCHES="on" if patched else "off"
+        )
         if ours:
             action_port = free_port()
             env.update(ACTION_PORT=str(action_port), TRACKER_DB=str(logs / f"{name}-tracker.db"))
@@ -74,8 +80,16 @@ class Server:
             self.actions = self.processes.start_action_server(action_port, env, logs / f"{name}-actions.log")
             command = rasa_command("run", model, self.port, files["endpoints"], files["credentials"])
         else:  # the baseline, as `rasa run` in its own folder
-            command = [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(self.port),
-                       "--interface", "127.0.0.1"]
+            command = [
+                str(BIN / "rasa"),
+                "run",
+                "--model",
+                str(model),
+                "--port",
+                str(self.port),
+                "--interface",
+                "127.0.0.1",
+            ]
         started = time.monotonic()
         self.rasa = self.processes.start("rasa", command, env, logs / f"{name}-rasa.log", cwd=cwd)
         self.processes.wait_for("rasa", self.url("/webhooks/rest/"), f"{name}'s Rasa server")
@@ -99,12 +113,16 @@ class Load:
 
     def summary(self) -> Dict[str, object]:
         ordered = sorted(self.latencies)
-        return {"messages": len(ordered), "errors": self.errors, "no_reply": self.silent,
-                "p50_ms": round(1000 * statistics.median(ordered), 1),
-                "mean_ms": round(1000 * statistics.fmean(ordered), 1),
-                "p95_ms": round(1000 * ordered[int(0.95 * (len(ordered) - 1))], 1),
-                "msg_per_s": round(len(ordered) / self.wall, 2),
-                "p50_ms_by_message": {m: round(1000 * statistics.median(v), 1) for m, v in self.by_message.items()}}
+        return {
+            "messages": len(ordered),
+            "errors": self.errors,
+            "no_reply": self.silent,
+            "p50_ms": round(1000 * statistics.median(ordered), 1),
+            "mean_ms": round(1000 * statistics.fmean(ordered), 1),
+            "p95_ms": round(1000 * ordered[int(0.95 * (len(ordered) - 1))], 1),
+            "msg_per_s": round(len(ordered) / self.wall, 2),
+            "p50_ms_by_message": {m: round(1000 * statistics.median(v), 1) for m, v in self.by_message.items()},
+        }
 
 
 def drive(server: Server, script: List[str], senders: int, tag: str, load: Load) -> None:
@@ -116,8 +134,9 @@ def drive(server: Server, script: List[str], senders: int, tag: str, load: Load)
         sender = f"{tag}-{index}"
         for message in script:
             started = time.perf_counter()
-            response = session.post(server.url("/webhooks/rest/webhook"),
-                                    json={"sender": sender, "message": message}, timeout=120)
+            response = session.post(
+                server.url("/webhooks/rest/webhook"), json={"sender": sender, "message": message}, timeout=120
+            )
             elapsed = time.perf_counter() - started
             with lock:
                 load.latencies.append(elapsed)
@@ -144,8 +163,9 @@ def train(command: List[str], cwd: Path, label: str) -> float:
 def measure_both(servers: Dict[str, Server], scripts: Dict[str, List[str]], rounds: Dict[int, int]) -> Dict:
     """Alternates batches between the two servers, so that whatever else the
     machine does affects both alike. Only one server is busy at a time."""
-    results: Dict[str, Dict[str, object]] = {name: {"ready_s": round(server.ready_s, 1)}
-                                             for name, server in servers.items()}
+    results: Dict[str, Dict[str, object]] = {
+        name: {"ready_s": round(server.ready_s, 1)} for name, server in servers.items()
+    }
     for name, server in servers.items():
         drive(server, scripts[name], 1, f"{name}-warm", Load())
     for senders, batches in rounds.items():
@@ -180,8 +200,13 @@ def report(ours: Dict, base: Dict, unpatched: Optional[Dict] = None) -> str:
     for senders in (1, 10):
         key = f"{senders}_senders"
         for metric, unit in (("p50_ms", " ms"), ("p95_ms", " ms"), ("mean_ms", " ms"), ("msg_per_s", "")):
-            row(f"{metric} ({senders} sender{'s' if senders > 1 else ''})", ours[key][metric], base[key][metric], unit,
-                get(unpatched, key, metric))
+            row(
+                f"{metric} ({senders} sender{'s' if senders > 1 else ''})",
+                ours[key][metric],
+                base[key][metric],
+                unit,
+                get(unpatched, key, metric),
+            )
     row("Rasa server RSS", ours["rss_mb"], base["rss_mb"], " MB", get(unpatched, "rss_mb"))
     row("Rasa server peak RSS", ours["peak_rss_mb"], base["peak_rss_mb"], " MB", get(unpatched, "peak_rss_mb"))
     row("ready (model loaded)", ours["ready_s"], base["ready_s"], " s", get(unpatched, "ready_s"))
@@ -201,12 +226,18 @@ def targets(ours: Dict, base: Dict) -> List[str]:
         for metric in ("p50_ms", "p95_ms"):
             ratio = ours[key][metric] / base[key][metric]
             limit = TARGETS[f"{metric[:3]} ratio"]
-            out.append(f"{'met ' if ratio <= limit else 'MISSED'} {metric[:3]} with {senders} sender(s): "
-                       f"{ratio:.2f}x the baseline (target {limit}x)")
-    out.append(f"{'met ' if ours['peak_rss_mb'] < TARGETS['rss_mb'] else 'MISSED'} peak RSS "
-               f"{ours['peak_rss_mb']} MB (target under {TARGETS['rss_mb']} MB)")
-    out.append(f"{'met ' if ours['ready_s'] <= TARGETS['ready_s'] else 'MISSED'} ready in {ours['ready_s']} s "
-               f"(target {TARGETS['ready_s']} s)")
+            out.append(
+                f"{'met ' if ratio <= limit else 'MISSED'} {metric[:3]} with {senders} sender(s): "
+                f"{ratio:.2f}x the baseline (target {limit}x)"
+            )
+    out.append(
+        f"{'met ' if ours['peak_rss_mb'] < TARGETS['rss_mb'] else 'MISSED'} peak RSS "
+        f"{ours['peak_rss_mb']} MB (target under {TARGETS['rss_mb']} MB)"
+    )
+    out.append(
+        f"{'met ' if ours['ready_s'] <= TARGETS['ready_s'] else 'MISSED'} ready in {ours['ready_s']} s "
+        f"(target {TARGETS['ready_s']} s)"
+    )
     errors = sum(r[f"{n}_senders"]["errors"] for r in (ours, base) for n in (1, 10))
     out.append(f"{'met ' if errors == 0 else 'MISSED'} {errors} failed requests")
     return out
@@ -215,12 +246,19 @@ def targets(ours: Dict, base: Dict) -> List[str]:
 def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-train", action="store_true", help="skip the training-time measurement")
-    parser.add_argument("--rounds", type=int, default=8,
-                        help="batches with 1 sender (default 8); half as many with 10 senders")
-    parser.add_argument("--in-memory", action="store_true",
-                        help="serve ours with Rasa's in-memory tracker store instead of SQLite (for comparison)")
-    parser.add_argument("--no-patches-off", action="store_true",
-                        help="skip serving ours a second time with the patches off (BFS_PATCHES=off)")
+    parser.add_argument(
+        "--rounds", type=int, default=8, help="batches with 1 sender (default 8); half as many with 10 senders"
+    )
+    parser.add_argument(
+        "--in-memory",
+        action="store_true",
+        help="serve ours with Rasa's in-memory tracker store instead of SQLite (for comparison)",
+    )
+    parser.add_argument(
+        "--no-patches-off",
+        action="store_true",
+        help="skip serving ours a second time with the patches off (BFS_PATCHES=off)",
+    )
     parser.add_argument("--out", default=str(ROOT / "results" / "bench.json"))
     args = parser.parse_args(argv)
     if not OUR_MODEL.exists():
@@ -235,15 +273,21 @@ def main(argv: List[str]) -> int:
 
     print("==> Creating the `rasa init` baseline bot (it trains once)", flush=True)
     started = time.monotonic()
-    subprocess.run([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(baseline_dir)], cwd=work,
-                   env=dict(os.environ, RASA_TELEMETRY_ENABLED="false"), check=True,
-                   stdout=(logs / "baseline-init.log").open("w"), stderr=subprocess.STDOUT)
+    subprocess.run(
+        [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(baseline_dir)],
+        cwd=work,
+        env=dict(os.environ, RASA_TELEMETRY_ENABLED="false"),
+        check=True,
+        stdout=(logs / "baseline-init.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
     baseline_model = max((baseline_dir / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     base_train: Optional[float] = round(time.monotonic() - started, 1)
     our_train: Optional[float] = None
     if not args.no_train:
-        base_train = train([str(BIN / "rasa"), "train", "--out", str(work / "baseline-models")], baseline_dir,
-                           "the baseline")
+        base_train = train(
+            [str(BIN / "rasa"), "train", "--out", str(work / "baseline-models")], baseline_dir, "the baseline"
+        )
         our_train = train([str(BIN / "rasa"), "train", "--out", str(work / "our-models")], ROOT, "ours")
 
     servers: Dict[str, Server] = {}
@@ -254,29 +298,45 @@ def main(argv: List[str]) -> int:
         print(f"    ready in {servers['ours'].ready_s:.1f} s", flush=True)
         if not args.no_patches_off:
             print("==> Starting ours again with the patches off (BFS_PATCHES=off)", flush=True)
-            servers["patches off"] = Server("patches-off", ROOT, OUR_MODEL, True, logs, in_memory=args.in_memory,
-                                            patched=False)
+            servers["patches off"] = Server(
+                "patches-off", ROOT, OUR_MODEL, True, logs, in_memory=args.in_memory, patched=False
+            )
             print(f"    ready in {servers['patches off'].ready_s:.1f} s", flush=True)
         print("==> Starting the baseline's server", flush=True)
         servers["baseline"] = Server("baseline", baseline_dir, baseline_model, False, logs)
         print(f"    ready in {servers['baseline'].ready_s:.1f} s", flush=True)
-        results = measure_both(servers, {"ours": OUR_SCRIPT, "patches off": OUR_SCRIPT, "baseline": BASELINE_SCRIPT},
-                               {1: args.rounds, 10: max(1, args.rounds // 2)})
+        results = measure_both(
+            servers,
+            {"ours": OUR_SCRIPT, "patches off": OUR_SCRIPT, "baseline": BASELINE_SCRIPT},
+            {1: args.rounds, 10: max(1, args.rounds // 2)},
+        )
     finally:
         for server in servers.values():
             server.stop()
     ours, base = results["ours"], results["baseline"]
     ours["train_s"], base["train_s"] = our_train, (base_train if not args.no_train else None)
 
-    machine = (f"{platform.node()}: {os.cpu_count()} cores, "
-               f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, "
-               f"Python {platform.python_version()}")
+    machine = (
+        f"{platform.node()}: {os.cpu_count()} cores, "
+        f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, "
+        f"Python {platform.python_version()}"
+    )
     unpatched = results.get("patches off")
     print(f"\n{machine}\n\n{report(ours, base, unpatched)}\n")
     print("\n".join(targets(ours, base)))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps({"machine": machine, "ours": ours, "baseline": base, "patches_off": unpatched,
-                                          "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}, indent=2))
+    Path(args.out).write_text(
+        json.dumps(
+            {
+                "machine": machine,
+                "ours": ours,
+                "baseline": base,
+                "patches_off": unpatched,
+                "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            },
+            indent=2,
+        )
+    )
     print(f"\nWritten to {args.out}")
     return 0
 

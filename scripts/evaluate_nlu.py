@@ -4,6 +4,7 @@ Rasa's `rasa test nlu` scores the `faq` intent and the response selector
 separately; what a person experiences is one label (`greet`, `faq/bfs_vs_als`,
 ...), so this scores that label. Used by `make evaluate` and by the test suite.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -106,8 +107,10 @@ def format_report(report: Report) -> str:
         if expected != predicted:
             lines.append(f"  [{expected} -> {predicted}] {text}")
     lines.append("")
-    lines.append(f"accuracy: {report.accuracy:.3f} on {len(report.labels)} messages "
-                 f"(main intent alone: {report.intent_accuracy:.3f})")
+    lines.append(
+        f"accuracy: {report.accuracy:.3f} on {len(report.labels)} messages "
+        f"(main intent alone: {report.intent_accuracy:.3f})"
+    )
     return "\n".join(lines)
 
 
@@ -116,8 +119,7 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, required=True, help="trained model (.tar.gz)")
     parser.add_argument("--data", type=Path, required=True, help="labelled NLU YAML file")
     parser.add_argument("--report", type=Path, help="also write the scores as JSON here")
-    parser.add_argument("--min-accuracy", type=float, default=0.0,
-                        help="exit 1 when accuracy falls below this")
+    parser.add_argument("--min-accuracy", type=float, default=0.0, help="exit 1 when accuracy falls below this")
     args = parser.parse_args(argv)
     for path in (args.model, args.data):
         if not path.exists():
@@ -126,12 +128,17 @@ def main(argv: List[str] | None = None) -> int:
     print(format_report(report))
     if args.report:
         args.report.parent.mkdir(parents=True, exist_ok=True)
-        args.report.write_text(json.dumps({
-            "accuracy": report.accuracy,
-            "intent_accuracy": report.intent_accuracy,
-            "per_label": report.per_label,
-            "confusions": [{"expected": e, "predicted": p, "count": c} for (e, p), c in report.confusions],
-        }, indent=2))
+        args.report.write_text(
+            json.dumps(
+                {
+                    "accuracy": report.accuracy,
+                    "intent_accuracy": report.intent_accuracy,
+                    "per_label": report.per_label,
+                    "confusions": [{"expected": e, "predicted": p, "count": c} for (e, p), c in report.confusions],
+                },
+                indent=2,
+            )
+        )
     return 0 if report.accuracy >= args.min_accuracy else 1
 
 

@@ -4,6 +4,7 @@ Rasa's own `--fail-on-warnings` ignores some warnings and cannot be told that
 others are expected; this keeps the check strict while documenting the rest in
 scripts/expected_validation_warnings.yml.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,9 @@ def main() -> int:
     rasa = Path(sys.executable).with_name("rasa")
     proc = subprocess.run(
         [str(rasa), "data", "validate", "--fail-on-warnings", "--max-history", "5"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     output = proc.stdout + proc.stderr
     expected = yaml.safe_load(EXPECTED.read_text(encoding="utf-8"))
@@ -45,8 +48,7 @@ def main() -> int:
         print(f"rasa data validate failed (exit {proc.returncode})")
         return 1
     if bad:
-        print("Unexplained validation warnings (fix them or explain them in "
-              f"{EXPECTED.relative_to(ROOT)}):")
+        print("Unexplained validation warnings (fix them or explain them in " f"{EXPECTED.relative_to(ROOT)}):")
         for w in bad:
             print(f"  - {w}")
         return 1

@@ -9,6 +9,7 @@ fix, a concurrent lock store, went to Rasa Pro only, rasa#11256). Here every
 change of a lock is one Redis transaction (WATCH / MULTI / EXEC, retried when
 another server changed the lock in between). The lock's format is Rasa's.
 """
+
 from __future__ import annotations
 
 import json

@@ -11,6 +11,7 @@ Reads and writes go through prepared SQLAlchemy Core statements rather than
 ORM objects: Rasa's ORM path spent 6 ms of every message building one Python
 object per stored event (`make bench`, py-spy). The rows are the same.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -23,8 +24,8 @@ from typing import Any, Dict, Iterable, Optional, Text
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, Event, Restarted, SessionStarted
-from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -38,17 +39,26 @@ def _blank_to_none(value: Any) -> Any:
 class PrivateSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that deletes a conversation when the person asked to be forgotten."""
 
-    def __init__(self, domain=None, dialect: Text = "sqlite", host: Optional[Text] = None,
-                 port: Any = None, db: Text = "var/tracker.db", username: Optional[Text] = None,
-                 password: Optional[Text] = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        domain=None,
+        dialect: Text = "sqlite",
+        host: Optional[Text] = None,
+        port: Any = None,
+        db: Text = "var/tracker.db",
+        username: Optional[Text] = None,
+        password: Optional[Text] = None,
+        **kwargs: Any,
+    ) -> None:
         # endpoints.yml is a template: unset optional values arrive as "". Rasa
         # passes the endpoint's `url` as `host`.
         host, port = _blank_to_none(host), _blank_to_none(port)
         username, password = _blank_to_none(username), _blank_to_none(password)
         if dialect == "sqlite" and db:
             Path(db).parent.mkdir(parents=True, exist_ok=True)
-        super().__init__(domain=domain, dialect=dialect, host=host, port=port, db=db,
-                         username=username, password=password, **kwargs)
+        super().__init__(
+            domain=domain, dialect=dialect, host=host, port=port, db=db, username=username, password=password, **kwargs
+        )
         if self.engine.dialect.name == "sqlite":
             # Rasa's engine opens the file anew for every query (NullPool); one
             # connection per thread, tuned once, is enough for one server.
@@ -59,8 +69,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self._statements = _statements(self.SQLEvent.__table__)
 
-    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool
-                        ) -> Optional[DialogueStateTracker]:
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         # Same rows as Rasa's `_event_query`, in the same order.
         which = "all sessions" if fetch_events_from_all_sessions else "last session"
         with self.session_scope() as session:
@@ -97,8 +106,9 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
     def _stale_senders(self, session, days: float, now: Optional[float]) -> list:
         cutoff = (now if now is not None else time.time()) - days * 86400
         events = self.SQLEvent
-        stale = (session.query(events.sender_id).group_by(events.sender_id)
-                 .having(sa.func.max(events.timestamp) < cutoff))
+        stale = (
+            session.query(events.sender_id).group_by(events.sender_id).having(sa.func.max(events.timestamp) < cutoff)
+        )
         return [row[0] for row in stale.all()]
 
     def count_older_than(self, days: float, now: Optional[float] = None) -> int:
@@ -122,9 +132,11 @@ def _statements(events: sa.Table) -> Dict[Text, Any]:
     compiled once and cached by SQLAlchemy."""
     sender = sa.bindparam("sender_id")
     of_sender = events.c.sender_id == sender
-    session_start = (sa.select(sa.func.max(events.c.timestamp))
-                     .where(of_sender, events.c.type_name == SessionStarted.type_name)
-                     .scalar_subquery())
+    session_start = (
+        sa.select(sa.func.max(events.c.timestamp))
+        .where(of_sender, events.c.type_name == SessionStarted.type_name)
+        .scalar_subquery()
+    )
     in_last_session = sa.or_(events.c.timestamp >= session_start, session_start.is_(None))
     return {
         "all sessions": sa.select(events.c.data).where(of_sender).order_by(events.c.id),
@@ -136,9 +148,14 @@ def _statements(events: sa.Table) -> Dict[Text, Any]:
 
 def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:
     data = event.as_dict()
-    return {"sender_id": sender_id, "type_name": event.type_name, "timestamp": data.get("timestamp"),
-            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-            "action_name": data.get("name"), "data": json.dumps(data)}
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
 
 
 def _tune_sqlite(connection, _record) -> None:
@@ -164,4 +181,4 @@ def _asks_to_forget(events: Iterable) -> bool:
 
 def _chunks(items: list, size: int):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]

@@ -1,4 +1,5 @@
 """Local stand-ins for chat-platform APIs: record every call, answer like the real one."""
+
 from __future__ import annotations
 
 import json
@@ -65,8 +66,15 @@ def telegram_reply(method: str, params: Dict) -> Dict:
     if method == "getMe":
         return {"ok": True, "result": {"id": 1, "is_bot": True, "first_name": "BFS", "username": TELEGRAM_BOT_NAME}}
     if method in ("sendMessage", "editMessageText"):
-        return {"ok": True, "result": {"message_id": 99, "date": 0, "text": params.get("text", ""),
-                                       "chat": {"id": int(params.get("chat_id", 0)), "type": "private"}}}
+        return {
+            "ok": True,
+            "result": {
+                "message_id": 99,
+                "date": 0,
+                "text": params.get("text", ""),
+                "chat": {"id": int(params.get("chat_id", 0)), "type": "private"},
+            },
+        }
     return {"ok": True, "result": True}
 
 
@@ -76,6 +84,10 @@ SLACK_SIGNING_SECRET = "test-signing-secret-not-real"
 
 def slack_reply(method: str, params: Dict) -> Dict:
     if method == "chat.postMessage":
-        return {"ok": True, "channel": params.get("channel"), "ts": "1700000000.000200",
-                "message": {"text": params.get("text", ""), "type": "message"}}
+        return {
+            "ok": True,
+            "channel": params.get("channel"),
+            "ts": "1700000000.000200",
+            "message": {"text": params.get("text", ""), "type": "message"},
+        }
     return {"ok": True}

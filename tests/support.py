@@ -1,5 +1,6 @@
 """Helpers the tests share: paths, talking to the servers, reading trackers.
 (Fixtures are in conftest.py.)"""
+
 from __future__ import annotations
 
 import socket
@@ -58,6 +59,7 @@ def tracker(servers, sender: str) -> dict:
 
 
 # --- The symptom check's logic as the action server runs it, from a message's text.
+
 
 def reading(text: str) -> dict:
     """The parse data's `clinical` field for a message, as the NLU component builds it."""

@@ -7,6 +7,7 @@ accepts this site's origin only (WEB_ORIGINS, see credentials.yml).
 
     python -m web.app --host 127.0.0.1 --port 8080 --rasa-port 5005
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,21 +43,24 @@ def content_security_policy(socket_url: str) -> str:
     """Only this site's own files; network traffic only to the Rasa server."""
     parts = urlsplit(socket_url)
     ws_scheme = "wss" if parts.scheme == "https" else "ws"
-    return "; ".join([
-        "default-src 'self'",
-        f"connect-src 'self' {socket_url} {ws_scheme}://{parts.netloc}",
-        "img-src 'self' data:",
-        "style-src 'self'",
-        "script-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"connect-src 'self' {socket_url} {ws_scheme}://{parts.netloc}",
+            "img-src 'self' data:",
+            "style-src 'self'",
+            "script-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
-def create_app(rasa_url: Optional[str] = None, rasa_port: int = 5005,
-               socket_io_client: Path = SOCKET_IO_CLIENT) -> Sanic:
+def create_app(
+    rasa_url: Optional[str] = None, rasa_port: int = 5005, socket_io_client: Path = SOCKET_IO_CLIENT
+) -> Sanic:
     app = Sanic("bfs_assistant_web")
     app.config.ACCESS_LOG = False  # request lines are not needed, and never any chat text
 
@@ -66,8 +70,7 @@ def create_app(rasa_url: Optional[str] = None, rasa_port: int = 5005,
 
     @app.get("/config.json")
     async def config(request: Request) -> HTTPResponse:
-        return response.json({"socketUrl": socket_url_for(request, rasa_url, rasa_port),
-                              "socketPath": "/socket.io/"})
+        return response.json({"socketUrl": socket_url_for(request, rasa_url, rasa_port), "socketPath": "/socket.io/"})
 
     @app.get("/vendor/socket.io.min.js")
     async def socket_io(request: Request) -> HTTPResponse:
@@ -78,16 +81,16 @@ def create_app(rasa_url: Optional[str] = None, rasa_port: int = 5005,
     @app.route("/health", methods=["GET", "HEAD"])
     async def health(request: Request) -> HTTPResponse:
         if not socket_io_client.is_file():
-            return response.json({"status": "error", "reason": "socket.io-client missing: run `make install`"},
-                                 status=503)
+            return response.json(
+                {"status": "error", "reason": "socket.io-client missing: run `make install`"}, status=503
+            )
         return response.json({"status": "ok"})
 
     app.static("/static", str(STATIC), name="static")
 
     @app.on_response
     async def security_headers(request: Request, resp: HTTPResponse) -> None:
-        resp.headers["Content-Security-Policy"] = content_security_policy(
-            socket_url_for(request, rasa_url, rasa_port))
+        resp.headers["Content-Security-Policy"] = content_security_policy(socket_url_for(request, rasa_url, rasa_port))
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["Referrer-Policy"] = "no-referrer"
         resp.headers["Cache-Control"] = "no-cache"
@@ -99,11 +102,15 @@ def main(argv: list) -> int:
     parser = argparse.ArgumentParser(description="Serve the assistant's web page.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
-    parser.add_argument("--rasa-port", type=int, default=5005,
-                        help="the Rasa server's port, on the host the page was loaded from")
-    parser.add_argument("--rasa-url", default=None,
-                        help="the Rasa server's public URL when it is not the page's host on --rasa-port; "
-                             "`same-origin` when a proxy serves both (e.g. the cluster's nginx)")
+    parser.add_argument(
+        "--rasa-port", type=int, default=5005, help="the Rasa server's port, on the host the page was loaded from"
+    )
+    parser.add_argument(
+        "--rasa-url",
+        default=None,
+        help="the Rasa server's public URL when it is not the page's host on --rasa-port; "
+        "`same-origin` when a proxy serves both (e.g. the cluster's nginx)",
+    )
     args = parser.parse_args(argv)
     if not SOCKET_IO_CLIENT.is_file():
         print("error: web/node_modules is missing; run `make install`", file=sys.stderr)

@@ -6,6 +6,7 @@ weakness?" asks about weakness and reports nothing. People rarely punctuate,
 so a question is recognised by how its clause starts as well as by "?".
 Character spans keep this independent of the tokenizer.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,74 +20,110 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": 
 SENTENCE_END = re.compile(r"[.!?]+(?=\s|$|[\"')\]])|\n+|(?<=\s)-{2,}(?=\s)")
 # A clause ends at punctuation inside a sentence or before a conjunction.
 # "so" before a word of degree is an intensifier ("my arm went so weak"), not "so I ...".
-INTENSIFIED_WORDS = (r"weak|weaker|bad|badly|sore|stiff|heavy|numb|tired|hard|much|many|often|fast|quickly|slowly|slurred|"
-               r"strong|tight|short|dizzy|clumsy|painful|swollen|dark|thin|wobbly|floppy|confused|sleepy|hot|sick|"
-               r"unwell|scared|worried|anxious|long|far|little|few|very|really|suddenly|quick|slow")
+INTENSIFIED_WORDS = (
+    r"weak|weaker|bad|badly|sore|stiff|heavy|numb|tired|hard|much|many|often|fast|quickly|slowly|slurred|"
+    r"strong|tight|short|dizzy|clumsy|painful|swollen|dark|thin|wobbly|floppy|confused|sleepy|hot|sick|"
+    r"unwell|scared|worried|anxious|long|far|little|few|very|really|suddenly|quick|slow"
+)
 CLAUSE_BREAK = re.compile(
     r"[,;:()]|\s[-\u2013\u2014]+\s|\band\b(?!\s+(?:off|then|needles|forth|down|there|pains|ends)\b)|\b(?:but|because|cos|coz|though|tho|although|while|whereas|"
-    rf"which|plus|then|or)\b|\bso\b(?!\s+(?:{INTENSIFIED_WORDS})\b)", re.I)
+    rf"which|plus|then|or)\b|\bso\b(?!\s+(?:{INTENSIFIED_WORDS})\b)",
+    re.I,
+)
 INTENSIFIED = re.compile(INTENSIFIED_WORDS)
 # Words people put in front of a question ("hi, quick question - why ...").
 FILLER = re.compile(
     r"^(?:\s|\b(?:hi|hey|hello|hiya|ok|okay|so|and|but|also|well|um+|uh+|doc|doctor|please|sorry|then|plus|"
-    r"just|quick|question|one more thing|btw|anyway|right|oh|ah)\b)*", re.I)
+    r"just|quick|question|one more thing|btw|anyway|right|oh|ah)\b)*",
+    re.I,
+)
 # Question words that open a question wherever a clause starts ("my legs are weak, why?").
-WH_START = re.compile(r"^(?:what(?:'s|s)?|why|how|whats|wat|any idea|anyone know|does anyone|has anyone|"
-                      r"can anyone|is there|are there)\b", re.I)
+WH_START = re.compile(
+    r"^(?:what(?:'s|s)?|why|how|whats|wat|any idea|anyone know|does anyone|has anyone|"
+    r"can anyone|is there|are there)\b",
+    re.I,
+)
 # ... and those that do so only at the start of a sentence ("my dad, who is 70, ...").
 WH_FIRST = re.compile(r"^(?:which|who|where|when|y)\b", re.I)
-NOT_QUESTION = re.compile(r"^what\s+(?:worries|scares|bothers|concerns|frightens|upsets)\b|"
-                          r"^what\s+i\s+(?:noticed|mean|feel|have noticed|see)\b|^how\s+(?:weak|bad|much)\b(?!.*\?)",
-                          re.I)
+NOT_QUESTION = re.compile(
+    r"^what\s+(?:worries|scares|bothers|concerns|frightens|upsets)\b|"
+    r"^what\s+i\s+(?:noticed|mean|feel|have noticed|see)\b|^how\s+(?:weak|bad|much)\b(?!.*\?)",
+    re.I,
+)
 POSITIVE_AUX = r"is|are|am|was|were|can|could|does|do|did|should|shall|will|would|may|might|must"
 # Verbs that open a question even with no subject after them; "was", "did" and
 # "am" at the start of a message usually leave out an "I" ("did a hard workout").
 OPENING_AUX = r"is|are|can|could|does|do|should|shall|will|would|may|might|must"
-AUX = (r"is|are|am|was|were|can|could|does|do|did|should|shall|will|would|may|might|must|isn't|aren't|"
-       r"doesn't|don't|didn't|won't|wouldn't|shouldn't|couldn't|can't|isnt|arent|doesnt|dont|didnt|cant|"
-       r"couldnt|shouldnt|wouldnt")
-SUBJECT_WORD = (r"i|you|u|he|she|it|we|they|this|that|these|those|there|my|your|his|her|their|our|the|a|an|"
-                r"someone|anyone|anybody|somebody|people|twitching|twitches|bfs|als|mnd|muscles?|stress|anxiety")
+AUX = (
+    r"is|are|am|was|were|can|could|does|do|did|should|shall|will|would|may|might|must|isn't|aren't|"
+    r"doesn't|don't|didn't|won't|wouldn't|shouldn't|couldn't|can't|isnt|arent|doesnt|dont|didnt|cant|"
+    r"couldnt|shouldnt|wouldnt"
+)
+SUBJECT_WORD = (
+    r"i|you|u|he|she|it|we|they|this|that|these|those|there|my|your|his|her|their|our|the|a|an|"
+    r"someone|anyone|anybody|somebody|people|twitching|twitches|bfs|als|mnd|muscles?|stress|anxiety"
+)
 # Aux first: "can twitching cause weakness", "is that normal". At the start of
 # a sentence this is a question unless a negation or an adverb follows
 # ("can't walk", "can barely walk": a statement with its subject left out).
-AUX_START = re.compile(rf"^(?:{OPENING_AUX})\b(?!\s*(?:'t|n't|nt|not|barely|hardly|only|still|also|really|just|never|"
-                       rf"even|now|no longer|getting|going|being|been|feel|see|hear|tell|walk|move|lift|manage|"
-                       rf"get|sometimes|usually|always|often)\b)", re.I)
+AUX_START = re.compile(
+    rf"^(?:{OPENING_AUX})\b(?!\s*(?:'t|n't|nt|not|barely|hardly|only|still|also|really|just|never|"
+    rf"even|now|no longer|getting|going|being|been|feel|see|hear|tell|walk|move|lift|manage|"
+    rf"get|sometimes|usually|always|often)\b)",
+    re.I,
+)
 AUX_SUBJECT = re.compile(rf"^(?:{OPENING_AUX})\s+(?:{SUBJECT_WORD})\b", re.I)
 # "does being tired cause it", "can not sleeping cause fasciculations": an -ing
 # subject and a verb of causing make a question of what AUX_START leaves out.
-AUX_GERUND = re.compile(r"^(?:does|do|did|can|could|will|would|should|might|may)\s+(?:not\s+)?\w+ing\b"
-                        r".*\b(?:cause|causes|make|makes|lead|trigger|give|bring|affect)\b", re.I)
+AUX_GERUND = re.compile(
+    r"^(?:does|do|did|can|could|will|would|should|might|may)\s+(?:not\s+)?\w+ing\b"
+    r".*\b(?:cause|causes|make|makes|lead|trigger|give|bring|affect)\b",
+    re.I,
+)
 # "which medicines cause it", "when does it need a doctor": a question without a
 # "?" when a verb follows the question word ("when I walk ..." is no question).
-WH_VERB = re.compile(r"^(?:which|who|where|when|at what point)\s+(?:\w+\s+){0,2}(?:is|are|was|were|can|could|does|do|did|should|will|"
-                     r"would|cause|causes|help|helps|make|makes)\b", re.I)
+WH_VERB = re.compile(
+    r"^(?:which|who|where|when|at what point)\s+(?:\w+\s+){0,2}(?:is|are|was|were|can|could|does|do|did|should|will|"
+    r"would|cause|causes|help|helps|make|makes)\b",
+    re.I,
+)
 # Asking for advice: "any tips to avoid getting twitches".
-ADVICE = re.compile(r"^(?:any|some|got any|need)\s+(?:tips|advice|ideas|suggestions|recommendations)\b|"
-                    r"^(?:tips|advice)\s+(?:on|for|to|about)\b", re.I)
+ADVICE = re.compile(
+    r"^(?:any|some|got any|need)\s+(?:tips|advice|ideas|suggestions|recommendations)\b|"
+    r"^(?:tips|advice)\s+(?:on|for|to|about)\b",
+    re.I,
+)
 # Later in a sentence only a pronoun after the verb makes a question ("..., is
 # that normal"); "..., has twitching" and "and have a fever" leave the subject out.
-PRONOUN_AFTER_AUX = re.compile(rf"^(?:{POSITIVE_AUX}|have|has|had)\s+(?:i|you|u|he|she|it|we|they|this|that|there|"
-                               rf"anyone|anybody|someone|somebody|my|your)\b(?!\s+(?:am|is|are|was|have|has|had|'m|'s|'ve)\b)",
-                               re.I)
+PRONOUN_AFTER_AUX = re.compile(
+    rf"^(?:{POSITIVE_AUX}|have|has|had)\s+(?:i|you|u|he|she|it|we|they|this|that|there|"
+    rf"anyone|anybody|someone|somebody|my|your)\b(?!\s+(?:am|is|are|was|have|has|had|'m|'s|'ve)\b)",
+    re.I,
+)
 NEGATED_AUX_SUBJECT = re.compile(rf"^(?:{AUX})\s+(?:{SUBJECT_WORD})\b", re.I)  # "isn't it normal?"
-HAVE_START = re.compile(r"^(?:have|has|had)\s+(?:i|you|u|he|she|it|we|they|anyone|anybody|someone|somebody|people)\b",
-                        re.I)
+HAVE_START = re.compile(
+    r"^(?:have|has|had)\s+(?:i|you|u|he|she|it|we|they|anyone|anybody|someone|somebody|people)\b", re.I
+)
 # An embedded question: "I was wondering if ...", "I want to know whether ...".
 EMBEDDED = re.compile(
     r"\b(?:wonder(?:ing)?|want(?:ed)? to know|like to know|need to know|curious|asking|ask|question is|"
-    r"tell me|not sure)\s+(?:if|whether|about|what|why|how)\b", re.I)
+    r"tell me|not sure)\s+(?:if|whether|about|what|why|how)\b",
+    re.I,
+)
 # Questions that take the finding as given: "why is my face drooping?".
 PRESUPPOSING = re.compile(
     r"^(?:why|how come|is it (?:normal|bad|ok|okay|serious|worrying|concerning) (?:that|when|if)|"
     r"what(?:'s| is| could be| might be)? caus\w+|what does it mean (?:that|when|if)|"
-    r"should i (?:be )?worr\w* that|is it bad that|do i need to worry that)\b", re.I)
+    r"should i (?:be )?worr\w* that|is it bad that|do i need to worry that)\b",
+    re.I,
+)
 # A clause that gives a reason inside a question is a statement again:
 # "can stress do this, because my legs feel weak?"
 STATEMENT_AGAIN = re.compile(r"^(?:because|cos|coz|as i|as my|since i|since my)\b", re.I)
 # "my calf twitches and so does my arm" is no question.
-SO_DOES = re.compile(r"^\W*(?:and\s+)?(?:so|nor|neither)\s+(?:do|does|did|is|are|am|was|were|has|have|can|will)\b", re.I)
+SO_DOES = re.compile(
+    r"^\W*(?:and\s+)?(?:so|nor|neither)\s+(?:do|does|did|is|are|am|was|were|has|have|can|will)\b", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -133,13 +170,12 @@ def clauses(text: str) -> Tuple[Clause, ...]:
         in_question = presupposing = seen = False
         marked = []
         for start, end in parts:
-            content = text[_strip_filler(text, start, end):end].strip(" ,;:()-\u2013\u2014")
+            content = text[_strip_filler(text, start, end) : end].strip(" ,;:()-\u2013\u2014")
             first = not seen
             seen = seen or bool(content)
             if in_question and STATEMENT_AGAIN.match(content):
                 in_question = presupposing = False
-            elif not in_question and content and not NOT_QUESTION.match(content) \
-                    and not SO_DOES.match(text[start:end]):
+            elif not in_question and content and not NOT_QUESTION.match(content) and not SO_DOES.match(text[start:end]):
                 starts_question = bool(
                     WH_START.match(content)
                     or (first and asks and WH_FIRST.match(content))

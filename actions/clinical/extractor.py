@@ -11,12 +11,13 @@ twitching cause weakness?"), hypothetical ("if I lie flat"), someone else's
 years" is the medicine's time). No model is downloaded: a blank spaCy
 tokenizer and its Matcher do the reading.
 """
+
 from __future__ import annotations
 
 import itertools
 import re
-from datetime import date
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
@@ -41,19 +42,59 @@ GAP = 3  # words that "..." may skip
 NEGATION_REACH = 5  # words between a denial and the finding it denies
 
 NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
-    "few": 3, "a few": 3, "couple": 2, "a couple": 2, "couple of": 2, "a couple of": 2, "several": 4, "some": 3,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "few": 3,
+    "a few": 3,
+    "couple": 2,
+    "a couple": 2,
+    "couple of": 2,
+    "a couple of": 2,
+    "several": 4,
+    "some": 3,
 }
-UNIT_DAYS = {"minute": 1 / 1440, "min": 1 / 1440, "hour": 1 / 24, "hr": 1 / 24, "h": 1 / 24, "d": 1, "day": 1,
-             "wk": 7, "w": 7, "week": 7, "mo": 30, "mth": 30, "month": 30, "yr": 365, "year": 365}
+UNIT_DAYS = {
+    "minute": 1 / 1440,
+    "min": 1 / 1440,
+    "hour": 1 / 24,
+    "hr": 1 / 24,
+    "h": 1 / 24,
+    "d": 1,
+    "day": 1,
+    "wk": 7,
+    "w": 7,
+    "week": 7,
+    "mo": 30,
+    "mth": 30,
+    "month": 30,
+    "yr": 365,
+    "year": 365,
+}
 # Words before a number that make "24 years" an age, not how long something has lasted.
 AGE_BEFORE = re.compile(r"\b(?:i am|i'm|im|he is|he's|she is|she's|aged?)\s*$")
 AGE_PATTERNS = [
     re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs? old|years? old|year-old|yr old)\b", re.I),
     re.compile(r"\baged?\s*(\d{1,3})\b", re.I),
-    re.compile(r"\b(?:i am|i'm|im|he is|he's|hes|she is|she's|shes|they are|i have)\s+(\d{2})\b"
-               r"(?!\s*(?:days?|weeks?|wks?|months?|years? ago|%|kg|lbs?|cups?|coffees?|mg|times|hours|mins))", re.I),
+    re.compile(
+        r"\b(?:i am|i'm|im|he is|he's|hes|she is|she's|shes|they are|i have)\s+(\d{2})\b"
+        r"(?!\s*(?:days?|weeks?|wks?|months?|years? ago|%|kg|lbs?|cups?|coffees?|mg|times|hours|mins))",
+        re.I,
+    ),
     re.compile(r"\((\d{1,3})\)"),
     re.compile(r"\b(\d{2})\s?[mf]\b", re.I),
     re.compile(r"^\s*(\d{2})\s*,", re.I),
@@ -61,64 +102,296 @@ AGE_PATTERNS = [
 
 # Findings that are a loss of function: their onset decides between emergency
 # and urgent care (triage policy, how to read "sudden").
-LOSS_OF_FUNCTION = {"sign:weakness", "sign:weakness_function", "sign:numbness", "sign:speech_change",
-                    "sign:face_droop", "sign:one_side_weakness", "sign:paralysis", "sign:heaviness",
-                    "sign:cannot_walk", "sign:confusion", "sign:falls"}
+LOSS_OF_FUNCTION = {
+    "sign:weakness",
+    "sign:weakness_function",
+    "sign:numbness",
+    "sign:speech_change",
+    "sign:face_droop",
+    "sign:one_side_weakness",
+    "sign:paralysis",
+    "sign:heaviness",
+    "sign:cannot_walk",
+    "sign:confusion",
+    "sign:falls",
+}
 # Findings composed from a body part and a problem word: they may overlap a more specific one.
 GENERIC_SIGNS = {"sign:weakness", "sign:heaviness", "sign:numbness", "sign:malaise", "sign:muscle_pain"}
 # Signs that are no red flag by themselves: in a question they are a topic.
 NOT_RED_FLAGS = {"sign:twitching", "sign:widespread", "sign:health_anxiety", "sign:spasms", "sign:cramps"}
 # Signs that ask for help now whoever has them ("my calf twitches, and my dad just collapsed").
-ANY_SUBJECT = {"sign:fainting", "sign:seizure", "sign:crisis", "sign:thinks_stroke", "sign:breathing_difficulty",
-               "sign:cannot_swallow", "sign:chest_pain"}
+ANY_SUBJECT = {
+    "sign:fainting",
+    "sign:seizure",
+    "sign:crisis",
+    "sign:thinks_stroke",
+    "sign:breathing_difficulty",
+    "sign:cannot_swallow",
+    "sign:chest_pain",
+}
 # Findings that "then it passed" or "used to" make history. Stroke signs (a droop,
 # one side, speech, numbness) and fainting are left out: the policy counts them
 # even if they have passed.
-RESOLVABLE = {"sign:breathing_difficulty", "sign:breathless", "sign:weakness", "sign:weakness_function",
-              "sign:cannot_walk", "sign:heaviness", "sign:malaise", "sign:falls", "sign:cramps", "sign:muscle_pain",
-              "sign:spasms"}
+RESOLVABLE = {
+    "sign:breathing_difficulty",
+    "sign:breathless",
+    "sign:weakness",
+    "sign:weakness_function",
+    "sign:cannot_walk",
+    "sign:heaviness",
+    "sign:malaise",
+    "sign:falls",
+    "sign:cramps",
+    "sign:muscle_pain",
+    "sign:spasms",
+}
 # Emergencies of the moment that a time long ago turns into history ("I fainted once when I was 15").
-ACUTE = {"sign:fainting", "sign:seizure", "sign:chest_pain", "sign:thinks_stroke", "sign:face_droop",
-         "sign:paralysis", "sign:breathing_difficulty", "sign:cannot_swallow", "sign:one_side_weakness"}
+ACUTE = {
+    "sign:fainting",
+    "sign:seizure",
+    "sign:chest_pain",
+    "sign:thinks_stroke",
+    "sign:face_droop",
+    "sign:paralysis",
+    "sign:breathing_difficulty",
+    "sign:cannot_swallow",
+    "sign:one_side_weakness",
+}
 # Signs that normal exertion explains ("out of breath after my 10k run", "jelly legs after leg day").
-EXERTIONAL = {"sign:breathless", "sign:breathing_difficulty", "sign:heaviness", "sign:weakness", "sign:malaise",
-              "sign:falls"}
+EXERTIONAL = {
+    "sign:breathless",
+    "sign:breathing_difficulty",
+    "sign:heaviness",
+    "sign:weakness",
+    "sign:malaise",
+    "sign:falls",
+}
 # Words in a sign's own span that tell a body region (for spreading weakness).
-ARM_WORDS = {"arm", "arms", "hand", "hands", "finger", "fingers", "thumb", "thumbs", "wrist", "wrists", "shoulder",
-             "shoulders", "grip", "elbow", "elbows", "forearm", "forearms", "bicep", "biceps"}
-LEG_WORDS = {"leg", "legs", "foot", "feet", "thigh", "thighs", "calf", "calves", "knee", "knees", "ankle", "ankles",
-             "toe", "toes", "hip", "hips", "shin", "shins"}
-REGION = {"arm": "upper", "hand": "upper", "shoulder": "upper", "thigh": "lower", "leg": "lower", "calf": "lower",
-          "foot": "lower", "buttock": "lower", "chest": "trunk", "back": "trunk", "abdomen": "trunk",
-          "eyelid": "head", "face": "head", "tongue": "head", "neck": "head"}
+ARM_WORDS = {
+    "arm",
+    "arms",
+    "hand",
+    "hands",
+    "finger",
+    "fingers",
+    "thumb",
+    "thumbs",
+    "wrist",
+    "wrists",
+    "shoulder",
+    "shoulders",
+    "grip",
+    "elbow",
+    "elbows",
+    "forearm",
+    "forearms",
+    "bicep",
+    "biceps",
+}
+LEG_WORDS = {
+    "leg",
+    "legs",
+    "foot",
+    "feet",
+    "thigh",
+    "thighs",
+    "calf",
+    "calves",
+    "knee",
+    "knees",
+    "ankle",
+    "ankles",
+    "toe",
+    "toes",
+    "hip",
+    "hips",
+    "shin",
+    "shins",
+}
+REGION = {
+    "arm": "upper",
+    "hand": "upper",
+    "shoulder": "upper",
+    "thigh": "lower",
+    "leg": "lower",
+    "calf": "lower",
+    "foot": "lower",
+    "buttock": "lower",
+    "chest": "trunk",
+    "back": "trunk",
+    "abdomen": "trunk",
+    "eyelid": "head",
+    "face": "head",
+    "tongue": "head",
+    "neck": "head",
+}
 
 SUBJECT_WORDS = {
-    "family": {"dad", "father", "mum", "mother", "brother", "sister", "son", "daughter", "grandad", "grandpa",
-               "grandfather", "grandma", "grandmother", "granny", "gran", "nan", "nana", "uncle", "aunt", "auntie",
-               "cousin", "niece", "nephew", "baby", "child", "kid", "kids", "children", "parents", "grandson",
-               "granddaughter", "stepdad", "stepmum", "twin", "papa", "mama"},
+    "family": {
+        "dad",
+        "father",
+        "mum",
+        "mother",
+        "brother",
+        "sister",
+        "son",
+        "daughter",
+        "grandad",
+        "grandpa",
+        "grandfather",
+        "grandma",
+        "grandmother",
+        "granny",
+        "gran",
+        "nan",
+        "nana",
+        "uncle",
+        "aunt",
+        "auntie",
+        "cousin",
+        "niece",
+        "nephew",
+        "baby",
+        "child",
+        "kid",
+        "kids",
+        "children",
+        "parents",
+        "grandson",
+        "granddaughter",
+        "stepdad",
+        "stepmum",
+        "twin",
+        "papa",
+        "mama",
+    },
     "partner": {"husband", "wife", "partner", "boyfriend", "girlfriend", "fiance", "fiancee", "spouse"},
-    "other": {"friend", "colleague", "flatmate", "roommate", "patient", "neighbour", "neighbor", "boss", "client",
-              "coworker", "teacher", "student", "housemate", "mate", "doctor", "gp", "neurologist", "neuro",
-              "dentist", "physio", "nurse", "consultant", "specialist", "doc"},
+    "other": {
+        "friend",
+        "colleague",
+        "flatmate",
+        "roommate",
+        "patient",
+        "neighbour",
+        "neighbor",
+        "boss",
+        "client",
+        "coworker",
+        "teacher",
+        "student",
+        "housemate",
+        "mate",
+        "doctor",
+        "gp",
+        "neurologist",
+        "neuro",
+        "dentist",
+        "physio",
+        "nurse",
+        "consultant",
+        "specialist",
+        "doc",
+    },
     "pet": {"dog", "cat", "puppy", "kitten", "horse", "pet", "rabbit", "hamster"},
 }
-PROFESSIONALS = {"doctor", "gp", "neurologist", "neuro", "dentist", "physio", "nurse", "consultant", "specialist", "doc"}
+PROFESSIONALS = {
+    "doctor",
+    "gp",
+    "neurologist",
+    "neuro",
+    "dentist",
+    "physio",
+    "nurse",
+    "consultant",
+    "specialist",
+    "doc",
+}
 GENERIC_WORDS = {"someone", "somebody", "people", "anyone", "anybody", "patients", "everyone", "person", "others"}
 THIRD_PERSON = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
-CLAUSE_WORDS = {"and", "but", "so", "because", "though", "although", "however", "while", "whereas", "which", "then",
-                "cos", "plus", "also", "since", "after", "when", "until", "as"}
-LIST_WORDS = {",", "or", "and", "nor", "/", "&", "no", "any", "not", "either", "neither", "other", "real", "new",
-              "obvious", "noticeable", "significant", "at", "all", "signs", "of", "issues", "problems", "with", "even"}
+CLAUSE_WORDS = {
+    "and",
+    "but",
+    "so",
+    "because",
+    "though",
+    "although",
+    "however",
+    "while",
+    "whereas",
+    "which",
+    "then",
+    "cos",
+    "plus",
+    "also",
+    "since",
+    "after",
+    "when",
+    "until",
+    "as",
+}
+LIST_WORDS = {
+    ",",
+    "or",
+    "and",
+    "nor",
+    "/",
+    "&",
+    "no",
+    "any",
+    "not",
+    "either",
+    "neither",
+    "other",
+    "real",
+    "new",
+    "obvious",
+    "noticeable",
+    "significant",
+    "at",
+    "all",
+    "signs",
+    "of",
+    "issues",
+    "problems",
+    "with",
+    "even",
+}
 HARD_BOUNDARY = {".", "!", "?", ";", ":", "(", ")", "-", "\u2013", "\u2014", "...", "\n"}
 SUBJECT_PRONOUNS = {"i", "my", "he", "she", "it", "they", "we", "his", "her", "their", "this", "that"}
 CAUSAL = {"after", "from", "following", "during", "post", "while", "since", "with", "on"}
 # Cues that report what someone else said or wrote: their scope runs on through a list.
-REPORTED_CUES = {"read that", "read online", "read about", "reading about", "read somewhere", "googled", "google says",
-                 "heard that", "heard about", "apparently", "they say", "people say", "forums say", "articles say",
-                 "it says", "a video of", "video of"}
-IF_CUES = {"if", "what if", "in case", "unless", "suppose", "supposing", "imagine", "whether", "when i get",
-           "if i get", "if i ever"}
+REPORTED_CUES = {
+    "read that",
+    "read online",
+    "read about",
+    "reading about",
+    "read somewhere",
+    "googled",
+    "google says",
+    "heard that",
+    "heard about",
+    "apparently",
+    "they say",
+    "people say",
+    "forums say",
+    "articles say",
+    "it says",
+    "a video of",
+    "video of",
+}
+IF_CUES = {
+    "if",
+    "what if",
+    "in case",
+    "unless",
+    "suppose",
+    "supposing",
+    "imagine",
+    "whether",
+    "when i get",
+    "if i get",
+    "if i ever",
+}
 
 
 @dataclass(frozen=True)
@@ -222,6 +495,7 @@ ONSET_FACTS = {"onset:sudden", "onset:days", "onset:gradual", "onset:recurrent",
 
 # --- the lexicon, compiled -----------------------------------------------------
 
+
 class _WordsLoader(yaml.SafeLoader):
     """YAML without YAML 1.1's booleans: in the lexicon "no", "off" and "n" are words."""
 
@@ -248,7 +522,7 @@ class Normaliser:
         targets = {w for w in words if len(w) >= 6 and w.isalpha()} | set(lexicon.get("TYPO_TARGETS") or [])
         self.deletes: Dict[str, Set[str]] = {}
         for word in targets:
-            for variant in {word} | {word[:i] + word[i + 1:] for i in range(len(word))}:
+            for variant in {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}:
                 self.deletes.setdefault(variant, set()).add(word)
 
     @lru_cache(maxsize=20000)
@@ -257,7 +531,7 @@ class Normaliser:
             return word
         found = set(self.deletes.get(word, ()))
         for i in range(len(word)):
-            found |= self.deletes.get(word[:i] + word[i + 1:], set())
+            found |= self.deletes.get(word[:i] + word[i + 1 :], set())
         # "faint" is no typo of "faints", nor "tingle" of "tingles": an ending is a word form.
         found = {f for f in found if abs(len(f) - len(word)) <= 1 and not (f.startswith(word) or word.startswith(f))}
         return found.pop() if len(found) == 1 else word
@@ -300,8 +574,10 @@ class Compiler:
         self.make_doc = make_doc
         self.normaliser = normaliser
         self.classes = {name: [str(p) for p in phrases] for name, phrases in (lexicon.get("CLASSES") or {}).items()}
-        stop = sorted(HARD_BOUNDARY | {",", "and", "but", "though", "because", "which", "not", "no", "never",
-                                       "while", "then", "so", "or"})
+        stop = sorted(
+            HARD_BOUNDARY
+            | {",", "and", "but", "though", "because", "which", "not", "no", "never", "while", "then", "so", "or"}
+        )
         self.gap = {"NORM": {"NOT_IN": stop}, "IS_PUNCT": False, "OP": "?"}
         self.any = {"NORM": {"NOT_IN": sorted(HARD_BOUNDARY | {","})}, "IS_PUNCT": False, "OP": "?"}
 
@@ -386,7 +662,19 @@ def _all_words(lexicon: dict) -> Set[str]:
                 w = w.strip("<>*~.")
                 if w.isalpha():
                     words.add(w + ("*" if stem else ""))
-    for key in ("CLASSES", "SIGN", "TOPIC", "MODIFIER", "TRIGGER", "MEDICINE", "HISTORY", "LOCATION", "CUES", "EXCLUDE"):
+
+    for key in (
+        "CLASSES",
+        "SIGN",
+        "TOPIC",
+        "MODIFIER",
+        "TRIGGER",
+        "MEDICINE",
+        "HISTORY",
+        "LOCATION",
+        "CUES",
+        "EXCLUDE",
+    ):
         walk(lexicon.get(key))
     return words
 
@@ -422,13 +710,16 @@ def build_pipeline(path: Path = LEXICON_FILE):
         key = f"cue:{name}"
         matcher.add(key, [p for phrase in phrases for p in compiler.phrase(phrase)])
         cues[name] = {" ".join(compiler.norm_words(str(p))) for p in phrases}
-    times = [(re.compile(t["re"], re.I), t["kind"], t.get("days"), str(t.get("measure", "yes")) != "false")
-             for t in lexicon.get("TIME") or []]
+    times = [
+        (re.compile(t["re"], re.I), t["kind"], t.get("days"), str(t.get("measure", "yes")) != "false")
+        for t in lexicon.get("TIME") or []
+    ]
     nlp.lexicon = Lexicon(matcher, labels, excludes, times, cues, normaliser)
     return nlp
 
 
 # --- reading one text ------------------------------------------------------------
+
 
 @dataclass
 class _Span:
@@ -530,8 +821,7 @@ class Reading:
                 if all(span.end <= k.start or span.start >= k.end for k in chosen):
                     chosen.append(span)
             kept += chosen
-        topics = [s for s in spans if s.prefix == "topic"
-                  and all(s.end <= k.start or s.start >= k.end for k in kept)]
+        topics = [s for s in spans if s.prefix == "topic" and all(s.end <= k.start or s.start >= k.end for k in kept)]
         others = [s for s in spans if s.prefix not in ("sign", "topic")]
         self.spans = sorted(kept + topics + others, key=lambda s: (s.start, s.end))
 
@@ -549,17 +839,27 @@ class Reading:
                     value = days_since_month(since_month.group(1))
                 if kind == "duration":
                     value = _duration_days(match)
-                    if value is None or AGE_BEFORE.search(lower[:match.start()]):
+                    if value is None or AGE_BEFORE.search(lower[: match.start()]):
                         continue  # "I am 24 years (old)" is an age
-                self.times.append(_Time(kind, value, tokens[0], tokens[-1] + 1, self.text[match.start():match.end()],
-                                        measure=measure))
+                self.times.append(
+                    _Time(
+                        kind, value, tokens[0], tokens[-1] + 1, self.text[match.start() : match.end()], measure=measure
+                    )
+                )
         durations = [t for t in self.times if t.kind == "duration"]
         # A word that is part of a longer duration is not a time of its own ("last week" in "for the last week").
-        self.times = [t for t in self.times if t.kind == "duration" or t.kind in ("event", "since_event", "not_sudden")
-                      or not any(d.start < t.end and t.start < d.end for d in durations)]
+        self.times = [
+            t
+            for t in self.times
+            if t.kind == "duration"
+            or t.kind in ("event", "since_event", "not_sudden")
+            or not any(d.start < t.end and t.start < d.end for d in durations)
+        ]
 
     # context ---------------------------------------------------------------
-    def inside_any(self, start: int, end: int, labels=("sign", "trigger", "modifier", "med", "history", "topic")) -> bool:
+    def inside_any(
+        self, start: int, end: int, labels=("sign", "trigger", "modifier", "med", "history", "topic")
+    ) -> bool:
         return any(s.prefix in labels and s.start <= start and end <= s.end for s in self.spans)
 
     def cue_spans(self, name: str) -> List[Tuple[int, int]]:
@@ -582,8 +882,9 @@ class Reading:
                 continue
             sentence = self.sentence_of[start]
             if self.norms[start] == "without" and any(
-                    self.norms[i] in {"not", "never", "no"} and self.clause_of[i] == self.clause_of[start]
-                    for i in range(max(0, start - 8), start)):
+                self.norms[i] in {"not", "never", "no"} and self.clause_of[i] == self.clause_of[start]
+                for i in range(max(0, start - 8), start)
+            ):
                 continue  # "I can't walk far without stumbling": the stumbling is affirmed
             first = None
             for span in targets:
@@ -591,8 +892,8 @@ class Reading:
                     continue
                 between = range(end, span.start)
                 if span.start - end > NEGATION_REACH or any(
-                        self.is_boundary(i) or self.norms[i] in CLAUSE_WORDS or self.norms[i] == ","
-                        for i in between):
+                    self.is_boundary(i) or self.norms[i] in CLAUSE_WORDS or self.norms[i] == "," for i in between
+                ):
                     break
                 first = span
                 break
@@ -603,8 +904,11 @@ class Reading:
                 if span.start <= chain[-1].start:
                     continue
                 gap = range(chain[-1].end, span.start)
-                if len(gap) <= 3 and all(self.norms[i] in LIST_WORDS for i in gap) and \
-                        self.sentence_of[span.start] == sentence:
+                if (
+                    len(gap) <= 3
+                    and all(self.norms[i] in LIST_WORDS for i in gap)
+                    and self.sentence_of[span.start] == sentence
+                ):
                     chain.append(span)
                 elif span.start >= chain[-1].end:
                     break
@@ -614,7 +918,7 @@ class Reading:
     def _says_inability(self, span: _Span) -> bool:
         """ "I can't breathe good", "not able to take breath good": the "good" is
         how the person cannot do it, not a denial of the finding."""
-        return any(n in INABILITY for n in self.norms[span.start:span.end])
+        return any(n in INABILITY for n in self.norms[span.start : span.end])
 
     def _backward_denial(self) -> None:
         links = self.lex.cues.get("backward_links", set())
@@ -623,8 +927,12 @@ class Reading:
                 continue  # "can walk fine" is a finding of its own
             if start > 0 and self.norms[start - 1] in {"not", "never"}:
                 continue  # "not normal for me", "isn't right": they affirm
-            if end < len(self.norms) and self.norms[end] == "for" and end + 1 < len(self.norms) \
-                    and self.norms[end + 1] in {"me", "him", "her"}:
+            if (
+                end < len(self.norms)
+                and self.norms[end] == "for"
+                and end + 1 < len(self.norms)
+                and self.norms[end + 1] in {"me", "him", "her"}
+            ):
                 continue  # "normal for me" is how the person is, not a denial
             # "fine at rest", "fine sitting down": the circumstance is denied.
             for span in self.spans:
@@ -633,8 +941,11 @@ class Reading:
             i = start - 1
             while i >= 0 and self.norms[i] in links:
                 i -= 1
-            chain = [s for s in self.spans if s.end == i + 1 and s.prefix in ("sign", "topic", "modifier")
-                     and not self._says_inability(s)]
+            chain = [
+                s
+                for s in self.spans
+                if s.end == i + 1 and s.prefix in ("sign", "topic", "modifier") and not self._says_inability(s)
+            ]
             while chain:
                 for span in chain:
                     span.negated = True
@@ -676,8 +987,11 @@ class Reading:
                         seen_subject = True
                 stop += 1
             for span in self.spans:
-                if span.prefix in ("sign", "history", "topic") and end <= span.start < stop \
-                        and span.fact != "sign:twitching":
+                if (
+                    span.prefix in ("sign", "history", "topic")
+                    and end <= span.start < stop
+                    and span.fact != "sign:twitching"
+                ):
                     span.hypothetical = True
 
     def _list_goes_on(self, at: int) -> bool:
@@ -689,9 +1003,28 @@ class Reading:
         while nxt < len(self.norms) - 1 and self.norms[nxt] in {"and", "or", ","}:
             nxt += 1
         following = self.norms[nxt]
-        return following not in SUBJECT_PRONOUNS | {"i", "me", "now", "then", "but", "so", "am", "is", "are", "was",
-                                                     "because", "since", "today", "yesterday", "also"} \
+        return (
+            following
+            not in SUBJECT_PRONOUNS
+            | {
+                "i",
+                "me",
+                "now",
+                "then",
+                "but",
+                "so",
+                "am",
+                "is",
+                "are",
+                "was",
+                "because",
+                "since",
+                "today",
+                "yesterday",
+                "also",
+            }
             and following not in THIRD_PERSON
+        )
 
     def _questions(self) -> None:
         for span in self.spans:
@@ -700,8 +1033,9 @@ class Reading:
                 continue
             if clause.presupposing and span.prefix == "sign" and span.fact not in NOT_RED_FLAGS:
                 continue  # "why is my face drooping?" reports the droop
-            if span.fact == "sign:thinks_stroke" and re.search(r"\b(?:am i|is this|is it)\b",
-                                                               self.text[clause.start:clause.end], re.I):
+            if span.fact == "sign:thinks_stroke" and re.search(
+                r"\b(?:am i|is this|is it)\b", self.text[clause.start : clause.end], re.I
+            ):
                 continue  # "am I having a stroke?", "is this a stroke??": happening now
             span.asked = True
 
@@ -728,8 +1062,26 @@ class Reading:
                     if w in {"year", "yr", "years"} and j + 1 < len(norms) and norms[j + 1] == "old":
                         chain.append("child")
                         break
-                    if not (w.isdigit() or w in {"little", "older", "younger", "elderly", "old", "eldest",
-                                                 "youngest", "(", ")", "best", "late", "step", "big", "baby"}):
+                    if not (
+                        w.isdigit()
+                        or w
+                        in {
+                            "little",
+                            "older",
+                            "younger",
+                            "elderly",
+                            "old",
+                            "eldest",
+                            "youngest",
+                            "(",
+                            ")",
+                            "best",
+                            "late",
+                            "step",
+                            "big",
+                            "baby",
+                        }
+                    ):
                         break
                     j += 1
                 if chain:
@@ -748,8 +1100,11 @@ class Reading:
                 markers.append((i, "other", last_other or ("someone",)))
             elif word in GENERIC_WORDS:
                 markers.append((i, "generic", ()))
-            elif word in relation and (i == 0 or norms[i - 1] in {",", ".", "a", "the", "and", "her", "his"}
-                                       or self.clause_of[i - 1] != self.clause_of[i]):
+            elif word in relation and (
+                i == 0
+                or norms[i - 1] in {",", ".", "a", "the", "and", "her", "his"}
+                or self.clause_of[i - 1] != self.clause_of[i]
+            ):
                 kind = relation[word]
                 if norms[i - 1] not in {"her", "his"} if i else True:
                     markers.append((i, "pet" if kind == "pet" else "other", (word,)))
@@ -764,17 +1119,23 @@ class Reading:
             # A doctor is the subject of their own clause only: "my neurologist did an
             # EMG, all normal, twitches still all over" is about the writer's twitches.
             clause = self.clause_of[span.start]
-            before = [m for m in markers if m[0] < span.end and not (
-                m[2] and m[2][-1] in PROFESSIONALS and self.clause_of[m[0]] != clause)]
+            before = [
+                m
+                for m in markers
+                if m[0] < span.end and not (m[2] and m[2][-1] in PROFESSIONALS and self.clause_of[m[0]] != clause)
+            ]
             in_clause = [m for m in markers if self.clause_of[m[0]] == clause]
             # "My dad died of ALS. twitching in my calves": a clause with no subject
             # before its finding takes the one after it ("my calves"), not the last sentence's.
-            if in_clause and not any(m[0] < span.start for m in in_clause) and \
-                    self.sentence_of[(before[-1][0] if before else 0)] != self.sentence_of[span.start]:
+            if (
+                in_clause
+                and not any(m[0] < span.start for m in in_clause)
+                and self.sentence_of[(before[-1][0] if before else 0)] != self.sentence_of[span.start]
+            ):
                 _, span.subject, span.chain = in_clause[0]
             elif before:
                 _, span.subject, span.chain = before[-1]
-            if span.subject == "generic" and {"me", "myself"} & set(self.norms[span.start:span.end]):
+            if span.subject == "generic" and {"me", "myself"} & set(self.norms[span.start : span.end]):
                 span.subject, span.chain = "self", ()  # "everyone would be better off without me"
 
     def _attach_times(self) -> None:
@@ -782,14 +1143,22 @@ class Reading:
         for time in self.times:
             if time.kind in ("not_sudden", "resolved", "past"):  # these end findings (_read), not time them
                 continue
-            candidates = [s for s in self.spans if s.prefix in ("sign", "med", "trigger", "history")
-                          and not s.negated and s.fact not in ("sign:normal_function",)]
+            candidates = [
+                s
+                for s in self.spans
+                if s.prefix in ("sign", "med", "trigger", "history")
+                and not s.negated
+                and s.fact not in ("sign:normal_function",)
+            ]
             clause = self.clause_of[time.start]
             sentence = self.sentence_of[time.start]
             if time.kind == "event":
                 # "went numb" tells when only if nothing else in the sentence does.
-                if any(t.kind not in ("event", "since_event", "not_sudden", "transient") and
-                       self.sentence_of[t.start] == sentence for t in self.times):
+                if any(
+                    t.kind not in ("event", "since_event", "not_sudden", "transient")
+                    and self.sentence_of[t.start] == sentence
+                    for t in self.times
+                ):
                     continue
                 near = [s for s in candidates if s.prefix == "sign" and s.start - 2 <= time.start < s.end + 2]
                 for span in near:
@@ -802,13 +1171,17 @@ class Reading:
                 for span in same_clause:
                     # every loss of function of the clause shares its time ("arm went numb and weak 30 minutes ago")
                     if _distance(span, time) == closest or (
-                            span.fact in LOSS_OF_FUNCTION and nearest.fact in LOSS_OF_FUNCTION):
+                        span.fact in LOSS_OF_FUNCTION and nearest.fact in LOSS_OF_FUNCTION
+                    ):
                         span.times.append((time.kind, time.days, time.text))
                 continue
             # A time in a clause about someone else stays theirs ("my uncle had a stroke last year").
             markers = [m for m in self.markers if self.clause_of[m[0]] == clause]
-            same_sentence = [s for s in candidates if self.sentence_of[s.start] == sentence
-                             and all((m[1], m[2]) == (s.subject, s.chain) for m in markers)]
+            same_sentence = [
+                s
+                for s in candidates
+                if self.sentence_of[s.start] == sentence and all((m[1], m[2]) == (s.subject, s.chain) for m in markers)
+            ]
             if same_sentence:
                 nearest = min(same_sentence, key=lambda s: _distance(s, time))
                 nearest.times.append((time.kind, time.days, time.text))
@@ -819,8 +1192,13 @@ class Reading:
         # told in the same breath as something that came on suddenly came on with it.
         for span in self.spans:
             if span.fact == "sign:confusion" and not span.times:
-                sudden = [t for s in self.spans if s is not span and self.sentence_of[s.start] == self.sentence_of[span.start]
-                          for t in s.times if t[0] == "sudden"]
+                sudden = [
+                    t
+                    for s in self.spans
+                    if s is not span and self.sentence_of[s.start] == self.sentence_of[span.start]
+                    for t in s.times
+                    if t[0] == "sudden"
+                ]
                 if sudden:
                     span.times.append(sudden[0])
 
@@ -829,8 +1207,19 @@ class Reading:
 
 
 # Words inside a finding that make it an inability ("cannot speak good").
-INABILITY = {"not", "cannot", "unable", "hardly", "barely", "never", "trouble", "difficulty", "struggle",
-             "struggling", "struggled"}
+INABILITY = {
+    "not",
+    "cannot",
+    "unable",
+    "hardly",
+    "barely",
+    "never",
+    "trouble",
+    "difficulty",
+    "struggle",
+    "struggling",
+    "struggled",
+}
 
 
 def _longest(found: List[Tuple[int, int]]) -> List[Tuple[int, int]]:
@@ -852,8 +1241,20 @@ def _distance(span: _Span, time: _Time) -> int:
     return 0
 
 
-MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december"]
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 SINCE_MONTH = re.compile(r"\bsince (" + "|".join(MONTHS) + r")\b", re.I)
 
 
@@ -872,8 +1273,18 @@ def _duration_days(match: re.Match) -> Optional[float]:
     unit = (groups[1] or "").lower().rstrip("s") if len(groups) > 1 else ""
     if not unit:
         return None
-    unit = {"hr": "hour", "h": "hour", "min": "minute", "minute": "minute", "wk": "week", "w": "week", "mth": "month",
-            "mo": "month", "yr": "year", "d": "day"}.get(unit, unit)
+    unit = {
+        "hr": "hour",
+        "h": "hour",
+        "min": "minute",
+        "minute": "minute",
+        "wk": "week",
+        "w": "week",
+        "mth": "month",
+        "mo": "month",
+        "yr": "year",
+        "d": "day",
+    }.get(unit, unit)
     if unit not in UNIT_DAYS:
         return None
     value = float(number) if number[0].isdigit() else NUMBER_WORDS.get(number, 1)
@@ -930,8 +1341,6 @@ def mentions(text: str) -> List[Mention]:
     return _read(normalise(text))[1]
 
 
-
-
 Measure = Tuple[float, int, int]  # value, start, end (characters)
 
 
@@ -941,12 +1350,20 @@ def _read(text: str):
     spans = reading.spans
     # Normal exertion explains breathlessness, heavy or weak legs after it
     # ("out of breath after my 10k run", "legs like jelly after leg day").
-    causal_exercise = {reading.sentence_of[s.start] for s in spans if s.fact == "trigger:hard_exercise"
-                       and any(reading.norms[i] in CAUSAL for i in range(max(0, s.start - 3), s.start))}
+    causal_exercise = {
+        reading.sentence_of[s.start]
+        for s in spans
+        if s.fact == "trigger:hard_exercise"
+        and any(reading.norms[i] in CAUSAL for i in range(max(0, s.start - 3), s.start))
+    }
     for span in spans:
         if span.fact in EXERTIONAL and reading.sentence_of[span.start] in causal_exercise:
-            at_rest = any(s.fact == "modifier:at_rest" and not s.negated
-                          and reading.sentence_of[s.start] == reading.sentence_of[span.start] for s in spans)
+            at_rest = any(
+                s.fact == "modifier:at_rest"
+                and not s.negated
+                and reading.sentence_of[s.start] == reading.sentence_of[span.start]
+                for s in spans
+            )
             if not at_rest:
                 span.cancelled = True
                 reading.set_aside.append(span)
@@ -965,8 +1382,11 @@ def _read(text: str):
         for span in spans:
             if span.cancelled or span.fact not in RESOLVABLE:
                 continue
-            same = (reading.sentence_of[span.start] == reading.sentence_of[time.start] and span.start < time.start
-                    if time.kind == "resolved" else reading.clause_of[span.start] == reading.clause_of[time.start])
+            same = (
+                reading.sentence_of[span.start] == reading.sentence_of[time.start] and span.start < time.start
+                if time.kind == "resolved"
+                else reading.clause_of[span.start] == reading.clause_of[time.start]
+            )
             if same:
                 span.cancelled = True
                 reading.set_aside.append(span)
@@ -976,11 +1396,20 @@ def _read(text: str):
         onset = None
         if span.fact in LOSS_OF_FUNCTION:
             onset = _onset(span, [])[0]
-        out.append(Mention(
-            fact=span.fact, text=reading.span_text(span.start, span.end),
-            start=reading.doc[span.start].idx, end=reading.doc[span.end - 1].idx + len(reading.doc[span.end - 1]),
-            negated=span.negated, family=span.subject == "other", hypothetical=span.hypothetical,
-            asked=span.asked, subject=span.subject, onset=onset))
+        out.append(
+            Mention(
+                fact=span.fact,
+                text=reading.span_text(span.start, span.end),
+                start=reading.doc[span.start].idx,
+                end=reading.doc[span.end - 1].idx + len(reading.doc[span.end - 1]),
+                negated=span.negated,
+                family=span.subject == "other",
+                hypothetical=span.hypothetical,
+                asked=span.asked,
+                subject=span.subject,
+                onset=onset,
+            )
+        )
     return reading, out, spans
 
 
@@ -996,15 +1425,21 @@ def extract_with_mentions(text: str, about: Optional[str] = None) -> Tuple[Findi
     return _compose(text, *_read(text), about=about)
 
 
-def _compose(text: str, reading: "Reading", found: List[Mention], spans: List[_Span],
-             about: Optional[str] = None) -> Tuple[Findings, List[Mention], Dict[str, Measure]]:
+def _compose(
+    text: str, reading: "Reading", found: List[Mention], spans: List[_Span], about: Optional[str] = None
+) -> Tuple[Findings, List[Mention], Dict[str, Measure]]:
     """The findings of a text already read (extract_with_mentions without the reading)."""
     if about == "other":
         found = [replace(m, subject="self") if m.subject == "other" else m for m in found]
         spans = [replace(s, subject="self") if s.subject == "other" else s for s in spans]
     reported = [(m, s) for m, s in zip(found, spans) if not (m.hypothetical or m.asked)]
-    signs = [(m, s) for m, s in reported if m.fact.startswith("sign:") and not m.negated
-             and m.subject in (("self",) if about == "self" else ("self", "other"))]
+    signs = [
+        (m, s)
+        for m, s in reported
+        if m.fact.startswith("sign:")
+        and not m.negated
+        and m.subject in (("self",) if about == "self" else ("self", "other"))
+    ]
     main = signs[0][1] if signs else None
     subject, chain = (main.subject, main.chain) if main else ("self", ())
     if subject == "other" and not chain:
@@ -1014,7 +1449,7 @@ def _compose(text: str, reading: "Reading", found: List[Mention], spans: List[_S
     age = age_match(text)
     if age:
         findings.age = age[0]
-        findings.evidence["age"] = text[age[1]:age[2]]
+        findings.evidence["age"] = text[age[1] : age[2]]
 
     def belongs(mention: Mention, span: _Span) -> bool:
         if mention.subject in ("generic", "pet"):
@@ -1022,25 +1457,31 @@ def _compose(text: str, reading: "Reading", found: List[Mention], spans: List[_S
         if mention.fact.startswith("med:"):
             # "my husband's on ciprofloxacin and I'm the one twitching": his medicine, not mine.
             return mention.subject == subject or mention.subject not in ("self", "other")
-        if mention.fact.startswith("sign:") and (span.subject, span.chain) != (subject, chain) \
-                and mention.fact not in ANY_SUBJECT:
+        if (
+            mention.fact.startswith("sign:")
+            and (span.subject, span.chain) != (subject, chain)
+            and mention.fact not in ANY_SUBJECT
+        ):
             return subject == "self" and mention.subject == "self"
         return True
 
     used: List[Mention] = []
     has_twitch = any(m.fact == "sign:twitching" for m, _ in reported if not m.negated)
-    other_signs = any(m.fact.startswith("sign:") and m.fact != "sign:twitching" and not m.negated
-                      for m, _ in reported)
-    twitch_sentences = {reading.sentence_of[s.start] for m, s in reported if m.fact == "sign:twitching"
-                        and not m.negated}
+    other_signs = any(m.fact.startswith("sign:") and m.fact != "sign:twitching" and not m.negated for m, _ in reported)
+    twitch_sentences = {
+        reading.sentence_of[s.start] for m, s in reported if m.fact == "sign:twitching" and not m.negated
+    }
     twitch_clauses = {reading.clause_of[s.start] for m, s in reported if m.fact == "sign:twitching" and not m.negated}
     # "no fasciculations in my tongue": a place where the twitching is denied.
     denied_clauses = {reading.clause_of[s.start] for m, s in reported if m.fact == "sign:twitching" and m.negated}
     sign_spans = [s for m, s in reported if m.fact.startswith("sign:")]
     # Clauses about something else: another sign ("my back hurts") or a
     # medicine ("ibuprofen for my back"); a body part there is not where it twitches.
-    other_clauses = {reading.clause_of[s.start] for m, s in reported
-                     if (m.fact.startswith("sign:") and m.fact != "sign:twitching") or m.fact.startswith("med:")}
+    other_clauses = {
+        reading.clause_of[s.start]
+        for m, s in reported
+        if (m.fact.startswith("sign:") and m.fact != "sign:twitching") or m.fact.startswith("med:")
+    }
     for mention, span in zip(found, spans):
         fact = mention.fact
         if mention.hypothetical:
@@ -1054,9 +1495,14 @@ def _compose(text: str, reading: "Reading", found: List[Mention], spans: List[_S
                 # ALS is a finding only as family history; "I'm scared it's ALS" is fear.
                 relatives = SUBJECT_WORDS["family"]
                 # "my dad", "my mum's brother": a blood relative of the person the message is about.
-                is_family = bool(span.chain) and span.chain[-1] in relatives and (
-                    span.chain[:-1] == (chain if subject == "other" else ())
-                    or all(word in relatives for word in span.chain))
+                is_family = (
+                    bool(span.chain)
+                    and span.chain[-1] in relatives
+                    and (
+                        span.chain[:-1] == (chain if subject == "other" else ())
+                        or all(word in relatives for word in span.chain)
+                    )
+                )
                 if not is_family or mention.negated:
                     if is_family and mention.negated:
                         findings.absent.add("history:family_als")
@@ -1073,8 +1519,13 @@ def _compose(text: str, reading: "Reading", found: List[Mention], spans: List[_S
             clause = reading.clause_of[span.start]
             if clause in twitch_clauses:
                 pass  # "my calf twitches"
-            elif inside or clause in other_clauses or clause in denied_clauses or _purpose(reading, span) \
-                    or not (reading.sentence_of[span.start] in twitch_sentences or not other_signs):
+            elif (
+                inside
+                or clause in other_clauses
+                or clause in denied_clauses
+                or _purpose(reading, span)
+                or not (reading.sentence_of[span.start] in twitch_sentences or not other_signs)
+            ):
                 continue
         if fact.startswith("topic:"):
             if mention.negated:
@@ -1107,12 +1558,13 @@ def _compose(text: str, reading: "Reading", found: List[Mention], spans: List[_S
 
 def _purpose(reading: Reading, span: _Span) -> bool:
     """ "(ibuprofen) for my back", "a brace for his knee": the body part something is for."""
-    before = reading.norms[max(0, span.start - 2):span.start]
+    before = reading.norms[max(0, span.start - 2) : span.start]
     return len(before) == 2 and before[0] == "for" and before[1] in ("my", "his", "her", "their", "the", "a")
 
 
-def _time_facts(findings: Findings, reading: Reading, found: List[Mention], spans: List[_Span],
-                has_twitch: bool, other_signs: bool) -> None:
+def _time_facts(
+    findings: Findings, reading: Reading, found: List[Mention], spans: List[_Span], has_twitch: bool, other_signs: bool
+) -> None:
     """Onsets of losses of function, the twitching's duration, and the times of
     medicines and fluid loss."""
     present = findings.present
@@ -1146,9 +1598,13 @@ def _time_facts(findings: Findings, reading: Reading, found: List[Mention], span
             present.add("onset:gradual")
     # The twitching's duration: times given to it, or said on their own.
     measured = {t.text for t in reading.times if t.measure}
-    twitch_times = [(d, t) for m, s in zip(found, spans) if m.fact == "sign:twitching" and m.fact in present
-                    for k, d, t in s.times if d is not None and k not in ("event", "since_event", "remote")
-                    and t in measured]
+    twitch_times = [
+        (d, t)
+        for m, s in zip(found, spans)
+        if m.fact == "sign:twitching" and m.fact in present
+        for k, d, t in s.times
+        if d is not None and k not in ("event", "since_event", "remote") and t in measured
+    ]
     lone = []
     for time in reading.times:
         if time.days is None or not time.measure or time.kind in ("event", "since_event", "remote", "not_sudden"):
@@ -1156,7 +1612,8 @@ def _time_facts(findings: Findings, reading: Reading, found: List[Mention], span
         given = any((time.kind, time.days, time.text) in s.times for s in spans)
         clause = reading.clause_of[time.start]
         elsewhere = any(reading.clause_of[m[0]] == clause and m[1] != "self" for m in reading.markers) or any(
-            reading.clause_of[s.start] == clause for s in spans if s.prefix in ("sign", "med", "trigger", "history"))
+            reading.clause_of[s.start] == clause for s in spans if s.prefix in ("sign", "med", "trigger", "history")
+        )
         if not given and not elsewhere:
             lone.append((time.days, time.text))
     if twitch_times:
@@ -1180,7 +1637,10 @@ def _time_facts(findings: Findings, reading: Reading, found: List[Mention], span
             findings.evidence.setdefault("modifier:dose_change", mention.text)
     # Several days of vomiting or diarrhoea lose salts (a one-day bug does not).
     for mention, span in zip(found, spans):
-        if mention.fact in ("sign:vomiting", "sign:diarrhoea", "trigger:vomiting_diarrhoea") and mention.fact in present:
+        if (
+            mention.fact in ("sign:vomiting", "sign:diarrhoea", "trigger:vomiting_diarrhoea")
+            and mention.fact in present
+        ):
             days = [d for k, d, _ in span.times if d is not None and k in ("duration", "days", "gradual")]
             if any(d >= 2 for d in days) or re.search(r"\bdays of\b", reading.text, re.I):
                 present.add("trigger:fluid_loss")
@@ -1191,12 +1651,18 @@ def _time_facts(findings: Findings, reading: Reading, found: List[Mention], span
 
 def _med_started(reading: Reading, span: _Span) -> bool:
     """A start or a dose change said next to a medicine ("started sertraline", "upped my venlafaxine")."""
-    starts = {" ".join(str(p).lower().split()) for p in load_lexicon()["CLASSES"]["MED_START"]} \
-        if not hasattr(reading.lex, "med_start") else reading.lex.med_start
+    starts = (
+        {" ".join(str(p).lower().split()) for p in load_lexicon()["CLASSES"]["MED_START"]}
+        if not hasattr(reading.lex, "med_start")
+        else reading.lex.med_start
+    )
     reading.lex.med_start = starts
     clause = reading.clause_of[span.start]
-    window = [i for i in range(max(0, span.start - 6), min(len(reading.norms), span.end + 4))
-              if reading.clause_of[i] == clause]
+    window = [
+        i
+        for i in range(max(0, span.start - 6), min(len(reading.norms), span.end + 4))
+        if reading.clause_of[i] == clause
+    ]
     words = " " + " ".join(reading.norms[i] for i in window) + " "
     near = " " + " ".join(reading.doc[i].lower_ for i in window) + " "
     return any(f" {w} " in words or f" {w} " in near for w in starts) or " dose " in words
@@ -1206,12 +1672,24 @@ def _derived(findings: Findings, reading: Reading, pairs: List[Tuple[Mention, _S
     """Findings that come from several others: weakness spreading over hours or
     days (Guillain-Barre), and the lost ability to walk after an infection."""
     present = findings.present
-    weak = [(m, s) for m, s in pairs if m.fact in {"sign:weakness", "sign:cannot_walk", "sign:falls", "sign:heaviness",
-                                                  "sign:weakness_function", "sign:one_side_weakness"}
-            and m.fact in present and not m.negated]
+    weak = [
+        (m, s)
+        for m, s in pairs
+        if m.fact
+        in {
+            "sign:weakness",
+            "sign:cannot_walk",
+            "sign:falls",
+            "sign:heaviness",
+            "sign:weakness_function",
+            "sign:one_side_weakness",
+        }
+        and m.fact in present
+        and not m.negated
+    ]
     regions, days = set(), []
     for mention, span in weak:
-        words = set(reading.norms[span.start:span.end])
+        words = set(reading.norms[span.start : span.end])
         if words & ARM_WORDS:
             regions.add("arm")
         if words & LEG_WORDS or mention.fact in ("sign:cannot_walk", "sign:falls"):
@@ -1223,9 +1701,14 @@ def _derived(findings: Findings, reading: Reading, pairs: List[Tuple[Mention, _S
         present.add("onset:rapid_spread")
         findings.evidence.setdefault("onset:rapid_spread", " / ".join(m.text for m, _ in weak))
     walk_lost = [(m, s) for m, s in weak if m.fact in ("sign:cannot_walk", "sign:falls")]
-    if walk_lost and (any(d <= 3 for _, s in walk_lost for k, d, _ in s.times if d is not None)
-                      or "trigger:recent_infection" in present) and (
-            {"sign:weakness", "sign:heaviness", "sign:numbness"} & present or "trigger:recent_infection" in present):
+    if (
+        walk_lost
+        and (
+            any(d <= 3 for _, s in walk_lost for k, d, _ in s.times if d is not None)
+            or "trigger:recent_infection" in present
+        )
+        and ({"sign:weakness", "sign:heaviness", "sign:numbness"} & present or "trigger:recent_infection" in present)
+    ):
         if "sign:cannot_walk" in present or any(d <= 1 for _, s in walk_lost for k, d, _ in s.times if d is not None):
             present.add("onset:rapid_spread")
             findings.evidence.setdefault("onset:rapid_spread", walk_lost[0][0].text)

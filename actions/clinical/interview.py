@@ -5,6 +5,7 @@ validation action only moves values between slots and these functions.
 Red flags come first; questions that cannot change the outcome are skipped
 (onset when no red flag was heard, age when the twitching is not widespread).
 """
+
 from __future__ import annotations
 
 import re
@@ -53,9 +54,18 @@ WEAKNESS_FACTS = ["sign:weakness_function", "sign:wasting", "sign:weakness", "si
 FELT_WEAKNESS_FACTS = {"sign:weakness", "sign:heaviness"}
 # The answer to the first question when only a feeling of weakness was heard (see felt_weakness_only).
 FELT_WEAKNESS_ONLY = Answer.FELT_WEAKNESS_ONLY
-OTHER_RED_FLAG_FACTS = ["sign:speech_change", "sign:swallowing_change", "sign:tongue_twitching", "sign:breathless",
-                        "sign:breathing_difficulty", "sign:numbness", "sign:morning_headache",
-                        "sign:daytime_sleepiness", "sign:cannot_swallow", "sign:bulbar_or_breathing"]
+OTHER_RED_FLAG_FACTS = [
+    "sign:speech_change",
+    "sign:swallowing_change",
+    "sign:tongue_twitching",
+    "sign:breathless",
+    "sign:breathing_difficulty",
+    "sign:numbness",
+    "sign:morning_headache",
+    "sign:daytime_sleepiness",
+    "sign:cannot_swallow",
+    "sign:bulbar_or_breathing",
+]
 RELEVANT_PREFIX = {
     "weakness_or_wasting": tuple(WEAKNESS_FACTS) + ("sign:normal_function",),
     "speech_breathing_or_numbness": tuple(OTHER_RED_FLAG_FACTS),
@@ -68,20 +78,26 @@ RELEVANT_PREFIX = {
 EXAMPLES = {
     "weakness_or_wasting": 'You can answer "no", or tell me what you noticed, for example "I keep dropping cups".',
     "speech_breathing_or_numbness": 'Which one was it? For example "my speech is slurred", "I get short of breath", '
-                                    '"my feet tingle", or "none of these".',
+    '"my feet tingle", or "none of these".',
     "symptom_onset": 'For example "suddenly, this morning" or "gradually over a few weeks".',
     "twitch_location": 'For example "my left calf", "my eyelid" or "all over".',
     "twitch_duration": 'For example "3 days", "about 2 weeks" or "a few months".',
     "person_age": 'Just the age in years, for example "34".',
 }
-NO_WORDS = re.compile(r"^\s*(no|nope|nah|naw|none|neither|nothing|never|not really|not at all|none of (these|them|those)|"
-                      r"no medicines?|no meds|nothing like that|n|nobody|no one|noone|not on any|"
-                      r"i(?:'m| am)? not (?:on|taking) any|i (?:do not|don'?t) (?:take|have) any|"
-                      r"(?:she|he|they) (?:does not|doesn'?t|do not|don'?t) (?:take|have) any|"
-                      r"(?:i|she|he|they|we)(?: (?:has|have|had)n'?t| (?:has|have|had) not| never) (?:noticed|seen|felt) "
-                      r"(?:anything|any)|not that (?:i|she|he|they|we) (?:know|knows|noticed|can tell))\b", re.I)
-YES_WORDS = re.compile(r"^\s*(yes|yeah|yea|yep|yup|ya|y|sure|i have|i do|correct|a bit|a little|slightly|kind of|kinda|"
-                       r"sort of|maybe a bit|i think so|definitely|absolutely|ok|okay)\b", re.I)
+NO_WORDS = re.compile(
+    r"^\s*(no|nope|nah|naw|none|neither|nothing|never|not really|not at all|none of (these|them|those)|"
+    r"no medicines?|no meds|nothing like that|n|nobody|no one|noone|not on any|"
+    r"i(?:'m| am)? not (?:on|taking) any|i (?:do not|don'?t) (?:take|have) any|"
+    r"(?:she|he|they) (?:does not|doesn'?t|do not|don'?t) (?:take|have) any|"
+    r"(?:i|she|he|they|we)(?: (?:has|have|had)n'?t| (?:has|have|had) not| never) (?:noticed|seen|felt) "
+    r"(?:anything|any)|not that (?:i|she|he|they|we) (?:know|knows|noticed|can tell))\b",
+    re.I,
+)
+YES_WORDS = re.compile(
+    r"^\s*(yes|yeah|yea|yep|yup|ya|y|sure|i have|i do|correct|a bit|a little|slightly|kind of|kinda|"
+    r"sort of|maybe a bit|i think so|definitely|absolutely|ok|okay)\b",
+    re.I,
+)
 # The onset question's answers (domain.yml buttons send these texts as payloads).
 ONSET_CHOICES = [
     ("In the last day", "in the last day"),
@@ -94,8 +110,13 @@ BARE_AGE = re.compile(r"^\s*(\d{1,3})\s*(?:years?|yrs?|y)?\s*\.?\s*$", re.I)
 # Intents handed over to their own rules while the check is open (the check
 # asks its question again afterwards). Anything else counts as an answer, and an
 # answer that says nothing useful is asked again with an example.
-YES_NO_QUESTIONS = {"weakness_or_wasting", "speech_breathing_or_numbness", "family_history", "medicines",
-                    "twitch_triggers"}
+YES_NO_QUESTIONS = {
+    "weakness_or_wasting",
+    "speech_breathing_or_numbness",
+    "family_history",
+    "medicines",
+    "twitch_triggers",
+}
 NON_ANSWER_INTENTS = {"faq", "cancel", "request_doctor", "forget_me", "bot_challenge", "report_emergency"}
 
 
@@ -130,8 +151,11 @@ def describes_symptoms(text: str, findings: Findings) -> bool:
         # "I'm obsessing over every twitch", "my anxiety about my twitching":
         # the twitching is what the worry is about; the worry is the message.
         said = findings.evidence.get("sign:twitching", "")
-        if said and re.search(rf"\b(?:about|over|every|each)\s+(?:(?:my|the|this|these|those|every|each|a)\s+)?"
-                              rf"{re.escape(said)}", text, re.I):
+        if said and re.search(
+            rf"\b(?:about|over|every|each)\s+(?:(?:my|the|this|these|those|every|each|a)\s+)?" rf"{re.escape(said)}",
+            text,
+            re.I,
+        ):
             return False
     return bool(signs)
 
@@ -160,7 +184,8 @@ def felt_weakness_only(findings: Findings) -> bool:
 
 def _red_flag(findings: Findings) -> bool:
     return any(f in findings.present for f in OTHER_RED_FLAG_FACTS) or (
-        any(f in findings.present for f in WEAKNESS_FACTS) and not felt_weakness_only(findings))
+        any(f in findings.present for f in WEAKNESS_FACTS) and not felt_weakness_only(findings)
+    )
 
 
 def derived_slots(findings: Findings, slots: Dict[str, object]) -> Dict[str, object]:
@@ -171,8 +196,10 @@ def derived_slots(findings: Findings, slots: Dict[str, object]) -> Dict[str, obj
     """
     out: Dict[str, object] = {}
     facts = findings.facts()
-    for slot, group in (("weakness_or_wasting", WEAKNESS_FACTS),
-                        ("speech_breathing_or_numbness", OTHER_RED_FLAG_FACTS)):
+    for slot, group in (
+        ("weakness_or_wasting", WEAKNESS_FACTS),
+        ("speech_breathing_or_numbness", OTHER_RED_FLAG_FACTS),
+    ):
         present = [f for f in group if f in findings.present]
         if present and group is WEAKNESS_FACTS and felt_weakness_only(findings):
             if slots.get(slot) in (None, Answer.NO, UNKNOWN):
@@ -181,16 +208,22 @@ def derived_slots(findings: Findings, slots: Dict[str, object]) -> Dict[str, obj
             out[slot] = _yes(findings, present)
             if slots.get("symptom_onset") == NOT_NEEDED:
                 out["symptom_onset"] = None
-        elif slots.get(slot) is None and group is OTHER_RED_FLAG_FACTS and all(
-                f in findings.absent for f in ("sign:speech_change", "sign:breathless", "sign:numbness")):
+        elif (
+            slots.get(slot) is None
+            and group is OTHER_RED_FLAG_FACTS
+            and all(f in findings.absent for f in ("sign:speech_change", "sign:breathless", "sign:numbness"))
+        ):
             out[slot] = Answer.NO
     merged = {**slots, **out}
     onset = _relevant("symptom_onset", findings.present)
     if merged.get("symptom_onset") is None:
         if onset:
             out["symptom_onset"] = ", ".join(_label(f) for f in onset)
-        elif merged.get("weakness_or_wasting") is not None and merged.get("speech_breathing_or_numbness") is not None \
-                and not _red_flag(findings):
+        elif (
+            merged.get("weakness_or_wasting") is not None
+            and merged.get("speech_breathing_or_numbness") is not None
+            and not _red_flag(findings)
+        ):
             out["symptom_onset"] = NOT_NEEDED
     locations = _relevant("twitch_location", facts)
     if merged.get("twitch_location") is None and locations:
@@ -288,10 +321,16 @@ def _affirmed_facts(slot: str, said: Findings) -> Findings:
 
 
 def _denied_facts(slot: str, said: Findings) -> Findings:
-    denied = {"weakness_or_wasting": ["sign:weakness_function", "sign:wasting", "sign:weakness"],
-              "speech_breathing_or_numbness": ["sign:speech_change", "sign:swallowing_change", "sign:breathless",
-                                               "sign:numbness"],
-              "family_history": ["history:family_als"]}.get(slot, [])
+    denied = {
+        "weakness_or_wasting": ["sign:weakness_function", "sign:wasting", "sign:weakness"],
+        "speech_breathing_or_numbness": [
+            "sign:speech_change",
+            "sign:swallowing_change",
+            "sign:breathless",
+            "sign:numbness",
+        ],
+        "family_history": ["history:family_als"],
+    }.get(slot, [])
     said.absent |= {f for f in denied if f not in said.present}
     return said
 
@@ -305,8 +344,14 @@ def answer_findings(clinical: Optional[Dict[str, Any]], about: Optional[str]) ->
     return Findings.from_dict(clinical.get("findings"))
 
 
-def take_turn(requested: Optional[str], text: str, intent: Optional[str], findings_so_far: Findings,
-              slots: Dict[str, object], said: Findings) -> Turn:
+def take_turn(
+    requested: Optional[str],
+    text: str,
+    intent: Optional[str],
+    findings_so_far: Findings,
+    slots: Dict[str, object],
+    said: Findings,
+) -> Turn:
     """Interprets one user message inside the symptom check.
 
     `requested` is the question being asked (None when the check starts with

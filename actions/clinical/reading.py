@@ -6,6 +6,7 @@ picks from it what a message says as an answer inside the symptom check. The
 action server never reads a message's text again, so it loads no language
 pipeline.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List

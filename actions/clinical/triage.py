@@ -4,6 +4,7 @@ The clinical content lives in triage_rules.yml (one entry per line of the
 policy); this module only evaluates it, so a clinician can review the rules
 without reading Python.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -80,9 +81,11 @@ def facts_in(condition: Any) -> set:
     """Every fact a condition mentions (used to quote the person's words)."""
     if isinstance(condition, str):
         return {condition}
-    items = condition if isinstance(condition, list) else [
-        item for key in ("all", "any") for item in condition.get(key, [])
-    ]
+    items = (
+        condition
+        if isinstance(condition, list)
+        else [item for key in ("all", "any") for item in condition.get(key, [])]
+    )
     return set().union(*(facts_in(item) for item in items)) if items else set()
 
 
@@ -101,8 +104,9 @@ def load_rules(path: Path = RULES_FILE) -> dict:
     return table
 
 
-def _summary(findings: Findings, level: str, reasons: List[Reason], causes: List[Dict[str, str]],
-             labels: Dict[str, str]) -> str:
+def _summary(
+    findings: Findings, level: str, reasons: List[Reason], causes: List[Dict[str, str]], labels: Dict[str, str]
+) -> str:
     """A few lines for a doctor, in the person's own terms."""
     who = "Patient described by a relative or friend" if findings.subject == "other" else "Patient's own account"
     lines = [f"{who}; assistant triage level: {level.replace('_', ' ')} (not a diagnosis)."]
@@ -114,12 +118,16 @@ def _summary(findings: Findings, level: str, reasons: List[Reason], causes: List
         days = findings.duration_days
         twitch += f"; for about {round(days / 7)} week(s)" if days >= 14 else f"; for about {round(days)} day(s)"
     lines.append(twitch + ".")
-    reported = sorted(findings.evidence[f] for f in findings.present
-                      if f.startswith(("sign:", "onset:")) and f != "sign:twitching" and f in findings.evidence)
+    reported = sorted(
+        findings.evidence[f]
+        for f in findings.present
+        if f.startswith(("sign:", "onset:")) and f != "sign:twitching" and f in findings.evidence
+    )
     if reported:
         lines.append("Reported: " + "; ".join(reported) + ".")
-    denied = sorted({labels.get(f, f.split(":", 1)[1].replace("_", " "))
-                     for f in findings.absent if f.startswith("sign:")})
+    denied = sorted(
+        {labels.get(f, f.split(":", 1)[1].replace("_", " ")) for f in findings.absent if f.startswith("sign:")}
+    )
     if denied:
         lines.append("Denied: " + ", ".join(denied) + ".")
     medicines = [c["name"] for c in causes if c["fact"].startswith("med:")]
@@ -155,8 +163,9 @@ def triage(findings: Findings, rules_path: Path = RULES_FILE) -> TriageResult:
     crisis = False
     for rule in table["rules"]:
         if holds(rule["when"], facts):
-            evidence = [quoted for f in sorted(facts_in(rule["when"]))
-                        if f in facts and (quoted := _evidence(findings, f))]
+            evidence = [
+                quoted for f in sorted(facts_in(rule["when"])) if f in facts and (quoted := _evidence(findings, f))
+            ]
             reasons.append(Reason(rule["id"], rule["level"], rule["reason"], rule["source"], evidence))
             crisis = crisis or bool(rule.get("crisis"))
     ranks = {name: spec["rank"] for name, spec in table["levels"].items()}
@@ -166,17 +175,24 @@ def triage(findings: Findings, rules_path: Path = RULES_FILE) -> TriageResult:
     # Another urgent reason (a medicine, an infection, weakness shown in tasks)
     # already explains the weakness and sends the person to a doctor today.
     # A stroke sign (face, speech, one side, paralysis) is asked about whatever else was heard.
-    explained = (any(r.level == "urgent" and r.rule not in ask.get("still_ask", []) for r in reasons)
-                 and not any(f in facts for f in ask.get("always_ask", []))) if ask else True
-    ask_onset = bool(ask) and level != "emergency" and not explained and holds(ask["when"], facts) \
+    explained = (
+        (
+            any(r.level == "urgent" and r.rule not in ask.get("still_ask", []) for r in reasons)
+            and not any(f in facts for f in ask.get("always_ask", []))
+        )
+        if ask
+        else True
+    )
+    ask_onset = (
+        bool(ask)
+        and level != "emergency"
+        and not explained
+        and holds(ask["when"], facts)
         and not any(f in facts for f in ask.get("unless", []))
+    )
     if ask_onset and ranks[level] < ranks[ask["floor"]]:
         level = ask["floor"]
-    causes = [
-        {"fact": fact, **spec}
-        for fact, spec in table["causes"].items()
-        if fact in facts
-    ]
+    causes = [{"fact": fact, **spec} for fact, spec in table["causes"].items() if fact in facts]
     spec = table["levels"][level]
     action = " ".join(spec["action"].split())
     if crisis:
@@ -222,8 +238,10 @@ def emergency_echo(result: TriageResult) -> str:
     for reason in result.deciding_reasons:
         words.extend(e for e in reason.evidence if e not in words)
     heard = " and ".join(f'"{w}"' for w in words[:3]) if words else "what you described"
-    return (f"I'm treating this as an emergency because you said {heard}. "
-            "If I misunderstood, say so (for example \"no, that's not happening now\") and we can go back to the check.")
+    return (
+        f"I'm treating this as an emergency because you said {heard}. "
+        'If I misunderstood, say so (for example "no, that\'s not happening now") and we can go back to the check.'
+    )
 
 
 def happening_now_line(findings: Findings, rules_path: Path = RULES_FILE) -> str:

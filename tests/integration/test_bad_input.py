@@ -3,6 +3,7 @@
 Property-based (hypothesis) against the NLU component and the running REST
 channel, plus the cases people actually send.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,18 +14,45 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rasa.shared.nlu.training_data.message import Message
+from support import say, texts
 
 from channels import guard
 from components.clinical_findings import ClinicalFindingExtractor
-from support import say, texts
 
 EXTRACTOR = ClinicalFindingExtractor()
-SERVER_SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
-                           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SERVER_SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 # Text that looks like what reaches a chat: words, symptoms, any Unicode, controls.
-WORDS = st.sampled_from(["twitch", "calf", "no", "weakness", "for", "3", "weeks", "my", "dad", "ALS",
-                         "can't", "breathe", "not", "coffee", ",", ".", "?", "!", "😟", "年", "\n"])
+WORDS = st.sampled_from(
+    [
+        "twitch",
+        "calf",
+        "no",
+        "weakness",
+        "for",
+        "3",
+        "weeks",
+        "my",
+        "dad",
+        "ALS",
+        "can't",
+        "breathe",
+        "not",
+        "coffee",
+        ",",
+        ".",
+        "?",
+        "!",
+        "😟",
+        "年",
+        "\n",
+    ]
+)
 CHAT_TEXT = st.one_of(
     st.text(max_size=300),
     st.lists(WORDS, max_size=40).map(" ".join),
@@ -36,8 +64,13 @@ CHAT_TEXT = st.one_of(
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(text=CHAT_TEXT)
 def test_the_nlu_component_takes_any_text(text):
-    message = Message(data={"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3},
-                            "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.3}]})
+    message = Message(
+        data={
+            "text": text,
+            "intent": {"name": "nlu_fallback", "confidence": 0.3},
+            "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.3}],
+        }
+    )
     result = EXTRACTOR.process([message])[0]
     for entity in result.get("entities", []):
         assert 0 <= entity["start"] <= entity["end"] <= len(text)
@@ -53,8 +86,13 @@ def test_cleaned_text_is_valid_utf8_without_controls(text):
 
 
 def post(servers, body, **kwargs) -> requests.Response:
-    return requests.post(servers["rest"], data=body if isinstance(body, bytes) else json.dumps(body),
-                         headers={"Content-Type": "application/json"}, timeout=120, **kwargs)
+    return requests.post(
+        servers["rest"],
+        data=body if isinstance(body, bytes) else json.dumps(body),
+        headers={"Content-Type": "application/json"},
+        timeout=120,
+        **kwargs,
+    )
 
 
 def assert_sensible(response: requests.Response, sender: str) -> str:
@@ -68,9 +106,16 @@ def assert_sensible(response: requests.Response, sender: str) -> str:
 
 
 @SERVER_SETTINGS
-@given(sender=st.one_of(st.text(min_size=1, max_size=20), st.integers()),
-       message=st.one_of(CHAT_TEXT, st.none(), st.integers(), st.lists(st.text(max_size=5), max_size=3),
-                         st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2)))
+@given(
+    sender=st.one_of(st.text(min_size=1, max_size=20), st.integers()),
+    message=st.one_of(
+        CHAT_TEXT,
+        st.none(),
+        st.integers(),
+        st.lists(st.text(max_size=5), max_size=3),
+        st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2),
+    ),
+)
 def test_any_body_gets_a_reply_or_a_clear_400(servers, sender, message):
     response = post(servers, {"sender": sender, "message": message})
     assert response.status_code in (200, 400), (response.status_code, response.text[:300])
@@ -117,14 +162,18 @@ def test_a_100_kb_message_gets_a_clear_answer_fast(servers):
 
 
 def test_bad_json_and_wrong_fields_get_400_with_the_reason(servers):
-    cases = [(b"{not json", "not valid JSON"), (b"\xff\xfe\x00", "not valid JSON"), (b"[1, 2]", "JSON object"),
-             (json.dumps({"message": "hi"}).encode(), "'sender'"),
-             (json.dumps({"sender": "a"}).encode(), "'message' is missing"),
-             (json.dumps({"sender": ["a"], "message": "hi"}).encode(), "'sender'"),
-             (json.dumps({"sender": "a\nb", "message": "hi"}).encode(), "control characters"),
-             (json.dumps({"sender": "x" * 200, "message": "hi"}).encode(), "1 to 128"),
-             (json.dumps({"sender": "a", "message": {"text": "hi"}}).encode(), "must be a string"),
-             (json.dumps({"sender": "a", "message": "hi", "metadata": [1]}).encode(), "'metadata'")]
+    cases = [
+        (b"{not json", "not valid JSON"),
+        (b"\xff\xfe\x00", "not valid JSON"),
+        (b"[1, 2]", "JSON object"),
+        (json.dumps({"message": "hi"}).encode(), "'sender'"),
+        (json.dumps({"sender": "a"}).encode(), "'message' is missing"),
+        (json.dumps({"sender": ["a"], "message": "hi"}).encode(), "'sender'"),
+        (json.dumps({"sender": "a\nb", "message": "hi"}).encode(), "control characters"),
+        (json.dumps({"sender": "x" * 200, "message": "hi"}).encode(), "1 to 128"),
+        (json.dumps({"sender": "a", "message": {"text": "hi"}}).encode(), "must be a string"),
+        (json.dumps({"sender": "a", "message": "hi", "metadata": [1]}).encode(), "'metadata'"),
+    ]
     for body, reason in cases:
         response = post(servers, body)
         assert response.status_code == 400, body

@@ -7,6 +7,7 @@ that same turn; a benign message, a question about a red flag or a gradual
 complaint gets neither. Issue 11 asks for this beside the pytest run of the
 whole set through extract() + triage() (tests/unit/test_clinical_dev.py).
 """
+
 from __future__ import annotations
 
 import random
@@ -14,7 +15,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import yaml
-
 from support import say, texts, tracker
 
 DEV = Path(__file__).resolve().parents[1] / "data" / "clinical_dev.yml"
@@ -37,8 +37,13 @@ def sample() -> list:
         by_style = defaultdict(list)
         for item in group:
             by_style[item["style"]].append(item)
-        ordered = [item for rank in range(len(group)) for items_ in by_style.values()
-                   if rank < len(items_) for item in [items_[rank]]]
+        ordered = [
+            item
+            for rank in range(len(group))
+            for items_ in by_style.values()
+            if rank < len(items_)
+            for item in [items_[rank]]
+        ]
         chosen += ordered[:count]
     # The two ways to false-alarm: red-flag words in unrelated expressions, and questions.
     for style in ("question", "benign_word"):

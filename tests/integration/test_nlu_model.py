@@ -1,8 +1,8 @@
 """The trained model understands messages it has never seen."""
+
 from __future__ import annotations
 
 import pytest
-
 from support import ROOT
 
 MIN_ACCURACY = 0.90
@@ -37,8 +37,9 @@ def long_report(model_path):
 
 def test_long_and_mixed_messages_get_their_main_intent(long_report):
     assert len(long_report.labels) >= 200
-    assert long_report.intent_accuracy >= MIN_LONG_INTENT_ACCURACY, \
-        f"main intent {long_report.intent_accuracy:.3f} < {MIN_LONG_INTENT_ACCURACY}"
+    assert (
+        long_report.intent_accuracy >= MIN_LONG_INTENT_ACCURACY
+    ), f"main intent {long_report.intent_accuracy:.3f} < {MIN_LONG_INTENT_ACCURACY}"
 
 
 def test_no_long_message_about_an_emergency_is_missed_and_none_is_invented(long_report):
@@ -49,8 +50,11 @@ def test_no_long_message_about_an_emergency_is_missed_and_none_is_invented(long_
 
 def test_every_long_description_is_read_as_one(long_report):
     """A description that does not start the check is the failure issue 10 is about."""
-    lost = [(t, p) for t, e, p in long_report.labels if e == "describe_symptoms"
-            and p not in ("describe_symptoms", "report_emergency")]
+    lost = [
+        (t, p)
+        for t, e, p in long_report.labels
+        if e == "describe_symptoms" and p not in ("describe_symptoms", "report_emergency")
+    ]
     assert not lost
 
 
@@ -70,14 +74,16 @@ def test_every_text_button_is_understood_as_its_training_label(model_path, domai
     from scripts.evaluate_nlu import label_of, parse_all
 
     trained = {text: label for text, label in training_examples}
-    payloads = sorted({
-        button["payload"]
-        for name, variants in domain["responses"].items()
-        if not name.startswith("utter_ask_symptom_check_form_")
-        for variant in variants
-        for button in variant.get("buttons", [])
-        if not button["payload"].startswith("/")
-    })
+    payloads = sorted(
+        {
+            button["payload"]
+            for name, variants in domain["responses"].items()
+            if not name.startswith("utter_ask_symptom_check_form_")
+            for variant in variants
+            for button in variant.get("buttons", [])
+            if not button["payload"].startswith("/")
+        }
+    )
     assert payloads
     parses = asyncio.run(parse_all(model_path, payloads))
     for payload, parse in zip(payloads, parses):
@@ -92,8 +98,9 @@ def test_the_faq_topic_is_picked_for_faq_messages_only(model_path):
 
     from scripts.evaluate_nlu import parse_all
 
-    faq, greeting, symptoms = asyncio.run(parse_all(model_path, [
-        "can coffee cause twitching?", "hello there", "my left calf has twitched for 3 weeks"]))
+    faq, greeting, symptoms = asyncio.run(
+        parse_all(model_path, ["can coffee cause twitching?", "hello there", "my left calf has twitched for 3 weeks"])
+    )
     assert faq["intent"]["name"] == "faq"
     assert faq["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/caffeine"
     for other in (greeting, symptoms):

@@ -1,4 +1,5 @@
 """patches/: each changes how fast Rasa does a thing, never what it gives; installed only when asked, and only on the versions it was written for."""
+
 from __future__ import annotations
 
 import jsonschema
@@ -10,8 +11,10 @@ from rasa.shared.utils.common import all_subclasses
 import patches
 from patches import speedups
 
-VALID = {"events": [{"event": "slot", "name": "triage_level", "value": "routine"}],
-         "responses": [{"response": "utter_greet"}]}
+VALID = {
+    "events": [{"event": "slot", "name": "triage_level", "value": "routine"}],
+    "responses": [{"response": "utter_greet"}],
+}
 
 
 def test_action_replies_are_checked_against_the_same_schema():
@@ -19,8 +22,12 @@ def test_action_replies_are_checked_against_the_same_schema():
     action = RemoteAction("action_give_triage_result", None)
     assert action._validate_action_result(VALID) is True
     assert action._validate_action_result({}) is True
-    for invalid in ({"events": "not a list"}, {"events": [{"name": "no event type"}]},
-                    {"responses": "x"}, {"events": [{"event": 3}]}):
+    for invalid in (
+        {"events": "not a list"},
+        {"events": [{"name": "no event type"}]},
+        {"responses": "x"},
+        {"events": [{"event": 3}]},
+    ):
         with pytest.raises(jsonschema.ValidationError) as patched:
             action._validate_action_result(invalid)
         with pytest.raises(jsonschema.ValidationError) as stock:
@@ -38,7 +45,6 @@ def test_event_classes_resolve_as_before():
     assert Event.resolve_by_type("no-such-event", default=Event) is Event
     with pytest.raises(ValueError, match="Unknown event name"):
         Event.resolve_by_type("no-such-event")
-
 
 
 def test_the_graph_is_cut_to_its_targets_as_before(model_path, tmp_path):
@@ -63,8 +69,9 @@ def test_the_graph_is_cut_to_its_targets_as_before(model_path, tmp_path):
     schema.minimal_graph_schema(policies)
     name = next(name for name in walk(pruned, policies).nodes if pruned.nodes[name].needs)
     node = pruned.nodes[name]
-    pruned.nodes[name] = SchemaNode(needs={}, uses=node.uses, constructor_name=node.constructor_name,
-                                    fn=node.fn, config=node.config)
+    pruned.nodes[name] = SchemaNode(
+        needs={}, uses=node.uses, constructor_name=node.constructor_name, fn=node.fn, config=node.config
+    )
     for targets in target_sets:
         assert pruned.minimal_graph_schema(targets) == walk(pruned, targets)
     assert pruned.minimal_graph_schema(policies) != schema.minimal_graph_schema(policies)
@@ -154,8 +161,12 @@ def test_dialogue_states_are_the_same_when_kept_with_the_conversation(conversati
     agent, tracker, _ = conversation
     domain = agent.domain
     assert tracker.past_states.__name__ == "past_states" and len(tracker.events) > 20
-    settings = [dict(), dict(omit_unset_slots=True), dict(ignore_rule_only_turns=True),
-                dict(ignore_rule_only_turns=True, rule_only_data={"slots": ["requested_slot"], "loops": []})]
+    settings = [
+        dict(),
+        dict(omit_unset_slots=True),
+        dict(ignore_rule_only_turns=True),
+        dict(ignore_rule_only_turns=True, rule_only_data={"slots": ["requested_slot"], "loops": []}),
+    ]
     for _ in range(2):  # the second round comes from the cache
         for kwargs in settings:
             assert tracker.past_states(domain, **kwargs) == speedups.uncached_past_states(tracker, domain, **kwargs)
@@ -194,14 +205,25 @@ def test_a_certain_rule_decides_exactly_as_all_policies_would(conversation):
         return got
 
     conversations = {
-        "check": ["hi", "my left calf has twitched for 3 weeks", "no", "what is bfs?", "no, none of these",
-                  "gradually over a few weeks", "coffee makes it worse", "none", "no", "thanks"],
+        "check": [
+            "hi",
+            "my left calf has twitched for 3 weeks",
+            "no",
+            "what is bfs?",
+            "no, none of these",
+            "gradually over a few weeks",
+            "coffee makes it worse",
+            "none",
+            "no",
+            "thanks",
+        ],
         "leave": ["my eyelid keeps twitching", "stop", "asdf qwerty zxcv", "can stress cause twitching?", "bye"],
         "urgent": ["my arm twitches", "my arm is getting weaker and I can't lift it", "I can't breathe"],
         "forget": ["how is BFS different from ALS?", "forget me", "no", "please delete my data", "yes"],
     }
     MessageProcessor._predict_next_with_tracker = both
     try:
+
         async def talk():
             for sender, texts in conversations.items():
                 for text in texts:
@@ -219,9 +241,16 @@ def test_a_certain_rule_decides_exactly_as_all_policies_would(conversation):
     from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    unknown = DialogueStateTracker.from_events("rules-unknown", [
-        ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
-        UserUttered("?", {"name": "no_such_intent", "confidence": 1.0})], agent.domain.slots)
+    unknown = DialogueStateTracker.from_events(
+        "rules-unknown",
+        [
+            ActionExecuted("action_session_start"),
+            SessionStarted(),
+            ActionExecuted("action_listen"),
+            UserUttered("?", {"name": "no_such_intent", "confidence": 1.0}),
+        ],
+        agent.domain.slots,
+    )
     expected = speedups.all_policies_predict(processor, unknown)
     assert expected.max_confidence < 1.0 and shortcut(processor, unknown) == expected
 

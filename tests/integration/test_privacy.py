@@ -1,4 +1,5 @@
 """Conversations are kept in SQL, deleted for real on "forget me", and purged after the retention time."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,8 @@ import yaml
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Restarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-
 from support import ROOT, say, texts
+
 from stores.tracker_store import PrivateSQLTrackerStore
 
 DAY = 86400
@@ -21,8 +22,10 @@ DAY = 86400
 
 def stored_events(db, sender: str) -> list:
     with sqlite3.connect(db) as connection:
-        return [row[0] for row in connection.execute(
-            "SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (sender,))]
+        return [
+            row[0]
+            for row in connection.execute("SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (sender,))
+        ]
 
 
 def test_conversations_are_stored_in_sqlite(servers):
@@ -41,8 +44,7 @@ def test_forget_me_deletes_the_conversation_from_the_store(servers):
     # The next message starts a new conversation with nothing of the old one.
     say(servers, "forgotten", "what is bfs?")
     with sqlite3.connect(servers["tracker_db"]) as connection:
-        stored = " ".join(row[0] for row in connection.execute(
-            "SELECT data FROM events WHERE sender_id = 'forgotten'"))
+        stored = " ".join(row[0] for row in connection.execute("SELECT data FROM events WHERE sender_id = 'forgotten'"))
     assert "eyelid" not in stored and "what is bfs?" in stored
 
 
@@ -56,14 +58,19 @@ def test_declining_forget_me_keeps_everything(servers):
 
 # --- the store itself, on a file of its own
 
+
 @pytest.fixture
 def store(tmp_path):
     return PrivateSQLTrackerStore(domain=Domain.load(str(ROOT / "domain.yml")), db=str(tmp_path / "var" / "t.db"))
 
 
 def conversation(sender: str, at: float, *extra) -> DialogueStateTracker:
-    events = [UserUttered("hello", timestamp=at), ActionExecuted("utter_greet", timestamp=at),
-              BotUttered("hi", timestamp=at), *extra]
+    events = [
+        UserUttered("hello", timestamp=at),
+        ActionExecuted("utter_greet", timestamp=at),
+        BotUttered("hi", timestamp=at),
+        *extra,
+    ]
     return DialogueStateTracker.from_events(sender, events)
 
 
@@ -75,14 +82,31 @@ def run(coroutine):
 
 def test_only_a_restart_after_the_forget_action_deletes(store):
     now = time.time()
-    run(store.save(conversation("restarted", now, ActionExecuted("action_restart", timestamp=now),
-                                Restarted(timestamp=now))))
+    run(
+        store.save(
+            conversation("restarted", now, ActionExecuted("action_restart", timestamp=now), Restarted(timestamp=now))
+        )
+    )
     assert run(store.retrieve("restarted")) is not None
-    run(store.save(conversation("forgotten", now, ActionExecuted("action_forget_conversation", timestamp=now),
-                                BotUttered("Done", timestamp=now), Restarted(timestamp=now))))
+    run(
+        store.save(
+            conversation(
+                "forgotten",
+                now,
+                ActionExecuted("action_forget_conversation", timestamp=now),
+                BotUttered("Done", timestamp=now),
+                Restarted(timestamp=now),
+            )
+        )
+    )
     assert run(store.retrieve("forgotten")) is None
-    declined = conversation("declined", now, ActionExecuted("action_forget_conversation", timestamp=now),
-                            ActionExecuted("action_listen", timestamp=now), Restarted(timestamp=now))
+    declined = conversation(
+        "declined",
+        now,
+        ActionExecuted("action_forget_conversation", timestamp=now),
+        ActionExecuted("action_listen", timestamp=now),
+        Restarted(timestamp=now),
+    )
     run(store.save(declined))
     assert run(store.retrieve("declined")) is not None
 
@@ -94,14 +118,23 @@ def test_the_store_reads_and_writes_the_rows_rasas_own_sql_store_does(store, tmp
 
     reference = SQLTrackerStore(domain=store.domain, db=str(tmp_path / "reference.db"))
     turns = [
-        [ActionExecuted("action_session_start", timestamp=1.0), SessionStarted(timestamp=1.0),
-         ActionExecuted("action_listen", timestamp=1.0)],
-        [UserUttered("my calf twitches", {"name": "report_symptom", "confidence": 0.99}, timestamp=2.0),
-         SlotSet("body_location", "calf", timestamp=2.0), ActionExecuted("utter_ask_duration", timestamp=2.0),
-         BotUttered("How long?", timestamp=2.0)],
+        [
+            ActionExecuted("action_session_start", timestamp=1.0),
+            SessionStarted(timestamp=1.0),
+            ActionExecuted("action_listen", timestamp=1.0),
+        ],
+        [
+            UserUttered("my calf twitches", {"name": "report_symptom", "confidence": 0.99}, timestamp=2.0),
+            SlotSet("body_location", "calf", timestamp=2.0),
+            ActionExecuted("utter_ask_duration", timestamp=2.0),
+            BotUttered("How long?", timestamp=2.0),
+        ],
         [],  # Rasa saves the same tracker twice in some turns
-        [ActionExecuted("action_session_start", timestamp=9.0), SessionStarted(timestamp=9.0),
-         UserUttered("hello again", {"name": "greet", "confidence": 0.98}, timestamp=9.5)],
+        [
+            ActionExecuted("action_session_start", timestamp=9.0),
+            SessionStarted(timestamp=9.0),
+            UserUttered("hello again", {"name": "greet", "confidence": 0.98}, timestamp=9.5),
+        ],
         [ActionExecuted("utter_greet", timestamp=9.6), BotUttered("Hi!", timestamp=9.6)],
     ]
     for sender in ("a", "b"):
@@ -114,8 +147,9 @@ def test_the_store_reads_and_writes_the_rows_rasas_own_sql_store_does(store, tmp
 
     def rows(db):
         with sqlite3.connect(db) as connection:
-            return connection.execute("SELECT sender_id, type_name, timestamp, intent_name, action_name, data "
-                                      "FROM events ORDER BY id").fetchall()
+            return connection.execute(
+                "SELECT sender_id, type_name, timestamp, intent_name, action_name, data " "FROM events ORDER BY id"
+            ).fetchall()
 
     ours = rows(tmp_path / "var" / "t.db")
     assert ours == rows(tmp_path / "reference.db") and len(ours) == 2 * sum(map(len, turns))

@@ -1,15 +1,31 @@
 """The real servers, started as `make run` starts them, answer over REST."""
+
 from __future__ import annotations
 
 import requests
-
 from support import API_TOKEN, listening_addresses, say, texts
 
 # Messages with too little meaning to answer; several must fall below the NLU
 # threshold, and every one that does must get the rephrase offer.
-VAGUE = ["hmm", "the thing with the stuff", "what about it", "and then?", "whatever", "idk", "maybe",
-         "ok but what about the other one", "the other thing", "what", "and?", "what do you mean",
-         "something else", "can you tell me more", "that one", "the usual", "erm so yeah"]
+VAGUE = [
+    "hmm",
+    "the thing with the stuff",
+    "what about it",
+    "and then?",
+    "whatever",
+    "idk",
+    "maybe",
+    "ok but what about the other one",
+    "the other thing",
+    "what",
+    "and?",
+    "what do you mean",
+    "something else",
+    "can you tell me more",
+    "that one",
+    "the usual",
+    "erm so yeah",
+]
 MIN_FALLBACKS = 3
 
 
@@ -28,8 +44,9 @@ def test_faq_gets_its_answer_with_the_source(servers):
 
 
 def parse(servers, text: str) -> dict:
-    response = requests.post(f"{servers['api']}/model/parse", params={"token": API_TOKEN},
-                             json={"text": text}, timeout=30)
+    response = requests.post(
+        f"{servers['api']}/model/parse", params={"token": API_TOKEN}, json={"text": text}, timeout=30
+    )
     assert response.status_code == 200, response.text
     return response.json()
 

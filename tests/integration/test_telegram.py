@@ -4,16 +4,17 @@ The server starts with the project's connector (channels/telegram.py) pointed at
 the fake; the tests post real update payloads to the webhook and check the
 exact calls the server makes to the API.
 """
+
 from __future__ import annotations
 
 import json
 import time
 
 import requests
+from fake_apis import TELEGRAM_SECRET_TOKEN
+from support import ROOT, load_yaml
 
 from channels.telegram import SECRET_HEADER, TEXT_ONLY_REPLY
-from support import ROOT, load_yaml
-from fake_apis import TELEGRAM_SECRET_TOKEN
 
 CHAT = {"id": 4242, "type": "private"}
 USER = {"id": 4242, "is_bot": False, "first_name": "Sam"}
@@ -35,8 +36,16 @@ def messages_to(api, chat_id: int, count: int, timeout: float = 30) -> list:
 
 
 def message(update_id: int, chat_id: int, **fields) -> dict:
-    return {"update_id": update_id, "message": {"message_id": update_id, "date": 1700000000,
-                                                 "chat": {**CHAT, "id": chat_id}, "from": USER, **fields}}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1700000000,
+            "chat": {**CHAT, "id": chat_id},
+            "from": USER,
+            **fields,
+        },
+    }
 
 
 def test_the_server_started_without_calling_telegram(servers, telegram_api):
@@ -54,9 +63,16 @@ def test_a_message_gets_the_greeting_with_an_inline_keyboard(servers, telegram_a
 
 
 def test_a_button_press_sends_its_payload_and_gets_the_answer(servers, telegram_api):
-    update = {"update_id": 2, "callback_query": {
-        "id": "cb-1", "from": USER, "chat_instance": "ci", "data": "How is BFS different from ALS?",
-        "message": {"message_id": 7, "date": 1700000000, "chat": {**CHAT, "id": 1002}, "text": "menu"}}}
+    update = {
+        "update_id": 2,
+        "callback_query": {
+            "id": "cb-1",
+            "from": USER,
+            "chat_instance": "ci",
+            "data": "How is BFS different from ALS?",
+            "message": {"message_id": 7, "date": 1700000000, "chat": {**CHAT, "id": 1002}, "text": "menu"},
+        },
+    }
     assert post(servers, update).status_code == 200
     assert telegram_api.calls_of("answerCallbackQuery") == [{"callback_query_id": "cb-1"}]
     texts = " ".join(c["text"] for c in messages_to(telegram_api, 1002, 3))
@@ -64,9 +80,17 @@ def test_a_button_press_sends_its_payload_and_gets_the_answer(servers, telegram_
 
 
 def test_an_edited_message_is_answered(servers, telegram_api):
-    update = {"update_id": 3, "edited_message": {"message_id": 8, "date": 1700000000, "edit_date": 1700000001,
-                                                  "chat": {**CHAT, "id": 1003}, "from": USER,
-                                                  "text": "can caffeine cause twitching?"}}
+    update = {
+        "update_id": 3,
+        "edited_message": {
+            "message_id": 8,
+            "date": 1700000000,
+            "edit_date": 1700000001,
+            "chat": {**CHAT, "id": 1003},
+            "from": USER,
+            "text": "can caffeine cause twitching?",
+        },
+    }
     assert post(servers, update).status_code == 200
     texts = " ".join(c["text"] for c in messages_to(telegram_api, 1003, 1))
     assert "Caffeine is a stimulant" in texts

@@ -5,12 +5,11 @@ whatever the symptom check asks, like the patient would, until a triage level
 is set. Scored as the policy demands: no missed emergency (on the first
 message), no under-triage, and at least 0.90 exact.
 """
-from __future__ import annotations
 
+from __future__ import annotations
 
 import pytest
 import yaml
-
 from support import ROOT, say, tracker
 
 VIGNETTES = yaml.safe_load((ROOT / "tests" / "vignettes.yml").read_text(encoding="utf-8"))

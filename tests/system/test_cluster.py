@@ -5,6 +5,7 @@ included; messages arriving at the same moment on both are handled one after
 the other (the Redis lock); a replica is killed mid-conversation and the other
 carries on with nothing lost.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -15,7 +16,6 @@ from pathlib import Path
 import pytest
 import requests
 import yaml
-
 from support import ROOT, fetch_tracker, free_port, post_message, texts
 
 TOKEN = "cluster-test-token-not-secret"
@@ -26,8 +26,11 @@ VIGNETTES = yaml.safe_load((ROOT / "tests" / "vignettes.yml").read_text(encoding
 def cluster(model_path):
     from deploy.cluster import PG_BIN, Cluster
 
-    needed = (("postgresql", PG_BIN / "postgres"), ("redis-server", shutil.which("redis-server")),
-              ("nginx", shutil.which("nginx") or "/usr/sbin/nginx"))
+    needed = (
+        ("postgresql", PG_BIN / "postgres"),
+        ("redis-server", shutil.which("redis-server")),
+        ("nginx", shutil.which("nginx") or "/usr/sbin/nginx"),
+    )
     missing = [name for name, path in needed if not path or not Path(path).exists()]
     if missing:
         pytest.fail(f"Debian packages missing: {', '.join(missing)}; run `make system-packages` (make test does it)")
@@ -58,8 +61,9 @@ def user_texts(events: list) -> list:
 
 def stored_user_texts(cluster, sender: str) -> list:
     """Straight from PostgreSQL, in insertion order."""
-    rows = cluster._psql("SELECT data::json->>'text' FROM events "
-                         f"WHERE sender_id = '{sender}' AND type_name = 'user' ORDER BY id")
+    rows = cluster._psql(
+        "SELECT data::json->>'text' FROM events " f"WHERE sender_id = '{sender}' AND type_name = 'user' ORDER BY id"
+    )
     return rows.splitlines() if rows else []
 
 
@@ -93,8 +97,10 @@ def test_messages_at_the_same_moment_on_both_replicas_are_handled_one_at_a_time(
         barrier.wait()
         say(cluster.replica_url(index), sender, message)
 
-    threads = [threading.Thread(target=send, args=(0, "can coffee cause twitching?")),
-               threading.Thread(target=send, args=(1, "what is bfs?"))]
+    threads = [
+        threading.Thread(target=send, args=(0, "can coffee cause twitching?")),
+        threading.Thread(target=send, args=(1, "what is bfs?")),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -105,7 +111,7 @@ def test_messages_at_the_same_moment_on_both_replicas_are_handled_one_at_a_time(
     assert len(users) == 3 and sorted(user_texts(events)[1:]) == ["can coffee cause twitching?", "what is bfs?"]
     # Each message was answered before the next was read: a bot reply and a listen in between.
     for start, end in zip(users, users[1:] + [len(kinds)], strict=True):
-        between = kinds[start + 1:end]
+        between = kinds[start + 1 : end]
         assert "bot" in between and between[-1] == "action", kinds
     assert stored_user_texts(cluster, sender) == user_texts(events)
 
@@ -139,8 +145,12 @@ def test_nginx_is_the_one_origin_for_the_page_socketio_and_webhooks(cluster):
     page = requests.get(cluster.url + "/", timeout=10)
     assert page.status_code == 200 and "Worried about muscle twitching?" in page.text
     assert requests.get(cluster.url + "/config.json", timeout=10).json()["socketUrl"] == cluster.url
-    handshake = requests.get(cluster.url + "/socket.io/", params={"EIO": "4", "transport": "polling"},
-                             headers={"Origin": cluster.url}, timeout=10)
+    handshake = requests.get(
+        cluster.url + "/socket.io/",
+        params={"EIO": "4", "transport": "polling"},
+        headers={"Origin": cluster.url},
+        timeout=10,
+    )
     assert handshake.status_code == 200 and '"sid"' in handshake.text
     assert "Source:" in say(cluster.url, "cluster-nginx", "how is BFS different from ALS?")
     assert requests.get(cluster.url + "/status", timeout=10).status_code == 401
@@ -158,5 +168,9 @@ def test_a_replica_dies_mid_conversation_and_the_other_carries_on(cluster):
     for message in ["no, none of these", "gradually over a few weeks"]:
         assert say(cluster.url, sender, message).strip()
     assert user_texts(tracker(cluster.replica_url(0), sender)["events"]) == [
-        first, "no", "no, none of these", "gradually over a few weeks"]
+        first,
+        "no",
+        "no, none of these",
+        "gradually over a few weeks",
+    ]
     assert stored_user_texts(cluster, sender) == [first, "no", "no, none of these", "gradually over a few weeks"]

@@ -3,6 +3,7 @@
 The launcher (`python -m deploy.launcher run`) is started twice on the same SQLite file, as a person restarting
 `make run` would: first with RASA_API_TOKEN, then without.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import requests
-
 from support import ROOT, free_port, listening_addresses
 
 # A name nobody would type by chance: it must never reach a log file.
@@ -29,11 +29,21 @@ class Run:
         self.ports = ports
         self.output = tmp / f"run-{time.monotonic_ns()}.out"
         environment = {k: v for k, v in os.environ.items() if k not in ("RASA_API_TOKEN", "RASA_JWT_SECRET")}
-        environment.update(MODEL=str(model), LOGS=str(tmp / "logs"), TRACKER_DB=str(tmp / "tracker.db"),
-                           **{k: str(v) for k, v in ports.items()}, **env)
-        self.proc = subprocess.Popen([sys.executable, "-m", "deploy.launcher", "run"], cwd=ROOT, env=environment,
-                                     stdout=self.output.open("w"), stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        environment.update(
+            MODEL=str(model),
+            LOGS=str(tmp / "logs"),
+            TRACKER_DB=str(tmp / "tracker.db"),
+            **{k: str(v) for k, v in ports.items()},
+            **env,
+        )
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "deploy.launcher", "run"],
+            cwd=ROOT,
+            env=environment,
+            stdout=self.output.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 240
         while "The assistant is ready" not in self.text():
             if self.proc.poll() is not None or time.monotonic() > deadline:
@@ -48,8 +58,9 @@ class Run:
         return f"http://127.0.0.1:{self.ports['RASA_PORT']}{path}"
 
     def say(self, sender: str, message: str) -> str:
-        response = requests.post(self.url("/webhooks/rest/webhook"), json={"sender": sender, "message": message},
-                                 timeout=60)
+        response = requests.post(
+            self.url("/webhooks/rest/webhook"), json={"sender": sender, "message": message}, timeout=60
+        )
         assert response.status_code == 200, response.text
         return "\n".join(r.get("text", "") for r in response.json())
 

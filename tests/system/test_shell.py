@@ -1,4 +1,5 @@
 """`make shell` in a real terminal (a pty): a greeting, a button, an FAQ."""
+
 from __future__ import annotations
 
 import os
@@ -6,7 +7,6 @@ import sys
 
 import pexpect
 import pytest
-
 from support import ROOT, free_port
 
 PROMPT = "Your input ->"
@@ -14,10 +14,24 @@ PROMPT = "Your input ->"
 
 @pytest.fixture
 def shell(model_path):
-    env = dict(os.environ, ACTION_PORT=str(free_port()), SHELL_PORT=str(free_port()),
-               MODEL=str(model_path), TERM="xterm", COLUMNS="200", LINES="50")
-    child = pexpect.spawn(sys.executable, ["-m", "deploy.launcher", "shell"], cwd=str(ROOT), env=env,
-                          encoding="utf-8", timeout=240, dimensions=(50, 200))
+    env = dict(
+        os.environ,
+        ACTION_PORT=str(free_port()),
+        SHELL_PORT=str(free_port()),
+        MODEL=str(model_path),
+        TERM="xterm",
+        COLUMNS="200",
+        LINES="50",
+    )
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "deploy.launcher", "shell"],
+        cwd=str(ROOT),
+        env=env,
+        encoding="utf-8",
+        timeout=240,
+        dimensions=(50, 200),
+    )
     child.logfile_read = sys.stdout if os.environ.get("SHELL_TEST_VERBOSE") else None
     yield child
     child.sendline("/stop")

@@ -1,4 +1,5 @@
 """The website: the page, its socket.io channel, and a person using it in Chromium."""
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,6 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
-
 from support import ROOT, tracker
 
 STATIC = ROOT / "web" / "static"
@@ -27,7 +27,12 @@ def test_page_loads_nothing_from_the_internet():
         assert addresses == [], f"{path.name} refers to {addresses}"
     page = (STATIC / "index.html").read_text(encoding="utf-8")
     assert re.findall(r'(?:src|href)="([^"]+)"', page) == [
-        "/static/favicon.svg", "/static/chat.css", "/vendor/socket.io.min.js", "/static/chat.js", "#main"]
+        "/static/favicon.svg",
+        "/static/chat.css",
+        "/vendor/socket.io.min.js",
+        "/static/chat.js",
+        "#main",
+    ]
 
 
 def test_widget_never_builds_html_from_text():
@@ -47,7 +52,9 @@ def test_page_health_config_and_security_headers(servers):
     assert page.headers["x-content-type-options"] == "nosniff"
     assert requests.get(servers["web"] + "/health", timeout=10).json() == {"status": "ok"}
     assert requests.get(servers["web"] + "/config.json", timeout=10).json() == {
-        "socketUrl": servers["socket"], "socketPath": "/socket.io/"}
+        "socketUrl": servers["socket"],
+        "socketPath": "/socket.io/",
+    }
     client = requests.get(servers["web"] + "/vendor/socket.io.min.js", timeout=10)
     assert client.status_code == 200 and "javascript" in client.headers["content-type"]
     assert requests.get(servers["web"] + "/static/nothing-here.js", timeout=10).status_code == 404
@@ -60,8 +67,12 @@ def test_config_points_the_browser_at_the_host_it_used(servers):
 
 
 def handshake(servers, origin: str) -> requests.Response:
-    return requests.get(servers["socket"] + "/socket.io/", params={"EIO": "4", "transport": "polling"},
-                        headers={"Origin": origin}, timeout=10)
+    return requests.get(
+        servers["socket"] + "/socket.io/",
+        params={"EIO": "4", "transport": "polling"},
+        headers={"Origin": origin},
+        timeout=10,
+    )
 
 
 def test_socket_accepts_the_website_origin_only(servers):
@@ -85,8 +96,9 @@ class Widget:
         self.replied = threading.Event()
         self.client.on("session_confirm", self._confirm)
         self.client.on("bot_uttered", self._reply)
-        self.client.connect(servers["socket"], headers={"Origin": servers["web"]},
-                            transports=["polling"], socketio_path="socket.io")
+        self.client.connect(
+            servers["socket"], headers={"Origin": servers["web"]}, transports=["polling"], socketio_path="socket.io"
+        )
 
     def _confirm(self, session_id):
         self.session_id = session_id
@@ -151,9 +163,13 @@ def test_a_person_in_the_browser(servers):
         pytest.fail("Debian's chromium is missing: run `make browser` (make test does it)")
     SCREENSHOT.parent.mkdir(exist_ok=True)
     SCREENSHOT.unlink(missing_ok=True)
-    browser = subprocess.Popen(["node", str(ROOT / "tests" / "browser" / "chat_flow.cjs"), servers["web"],
-                                str(SCREENSHOT)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    browser = subprocess.Popen(
+        ["node", str(ROOT / "tests" / "browser" / "chat_flow.cjs"), servers["web"], str(SCREENSHOT)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         first = browser.stdout.readline()
         if not first:
@@ -166,8 +182,12 @@ def test_a_person_in_the_browser(servers):
         # The server kept one conversation across the reload: every message, in order.
         said = user_texts(servers, seen["sessionId"])
         assert said[0] == "/greet"
-        assert said[1:5] == ["how is BFS different from ALS", '<img src=x onerror="window.__injected=1"><b>bold?</b>',
-                             "I want to talk to a doctor", "can you check my symptoms?"]
+        assert said[1:5] == [
+            "how is BFS different from ALS",
+            '<img src=x onerror="window.__injected=1"><b>bold?</b>',
+            "I want to talk to a doctor",
+            "can you check my symptoms?",
+        ]
         assert len(said) == 7, said  # two answers by button, one of them after the reload
         slots = tracker(servers, seen["sessionId"])["slots"]
         assert slots["weakness_or_wasting"] is not None

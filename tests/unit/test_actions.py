@@ -1,4 +1,5 @@
 """Custom actions, run with a CollectingDispatcher and trackers built in code."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,5 +1,6 @@
 """The actions that answer a message and its other parts (actions/other_parts.py,
 ActionAnswerQuestion, the start of the check), with trackers built in code."""
+
 from __future__ import annotations
 
 import asyncio
@@ -12,16 +13,33 @@ from actions.actions import ActionOfferConsultation
 from actions.symptom_check import ActionAnswerQuestion, ActionStartSymptomCheck
 
 
-def tracker(text: str, intent: str, topic: Optional[str] = None, other_parts=(), describes: bool = False,
-            active_loop: Optional[str] = None) -> Tracker:
-    message = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": [],
-               "other_parts": list(other_parts),
-               "clinical": {"describes_symptoms": describes, "emergency": False}}
+def tracker(
+    text: str,
+    intent: str,
+    topic: Optional[str] = None,
+    other_parts=(),
+    describes: bool = False,
+    active_loop: Optional[str] = None,
+) -> Tracker:
+    message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": [],
+        "other_parts": list(other_parts),
+        "clinical": {"describes_symptoms": describes, "emergency": False},
+    }
     if topic:
         message["response_selector"] = {"faq": {"response": {"intent_response_key": topic}}}
-    return Tracker(sender_id="t", slots={}, latest_message=message, events=[], paused=False,
-                   followup_action=None, active_loop={"name": active_loop} if active_loop else {},
-                   latest_action_name="action_listen")
+    return Tracker(
+        sender_id="t",
+        slots={},
+        latest_message=message,
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )
 
 
 def run(action, t: Tracker):
@@ -35,28 +53,38 @@ def part(intent: str, text: str = "x") -> dict:
 
 
 def test_a_question_gets_its_topic_after_a_greeting_or_thanks():
-    said, events = run(ActionAnswerQuestion(), tracker("thanks! also does alcohol make it worse", "faq",
-                                                       "faq/alcohol", [part("thank")]))
+    said, events = run(
+        ActionAnswerQuestion(),
+        tracker("thanks! also does alcohol make it worse", "faq", "faq/alcohol", [part("thank")]),
+    )
     assert said == ["utter_you_are_welcome_briefly", "utter_faq/alcohol"]
     assert events == []
 
 
 def test_two_questions_get_two_answers_in_the_order_written():
-    said, _ = run(ActionAnswerQuestion(), tracker("can coffee cause it? and alcohol?", "faq", "faq/caffeine",
-                                                  [part("faq/alcohol")]))
+    said, _ = run(
+        ActionAnswerQuestion(),
+        tracker("can coffee cause it? and alcohol?", "faq", "faq/caffeine", [part("faq/alcohol")]),
+    )
     assert said == ["utter_faq/caffeine", "utter_faq/alcohol"]
 
 
 def test_a_question_that_also_described_symptoms_starts_the_check_after_the_answer():
-    said, events = run(ActionAnswerQuestion(), tracker("my calf twitches after every gym session", "faq",
-                                                       "faq/exercise", describes=True))
+    said, events = run(
+        ActionAnswerQuestion(),
+        tracker("my calf twitches after every gym session", "faq", "faq/exercise", describes=True),
+    )
     assert said == ["utter_faq/exercise", "utter_symptom_check_intro"]
     assert events[-1] == {"event": "followup", "timestamp": None, "name": "symptom_check_form"}
 
 
 def test_inside_a_form_the_question_is_only_answered():
-    said, events = run(ActionAnswerQuestion(), tracker("can stress cause this?", "faq", "faq/stress_anxiety",
-                                                       describes=True, active_loop="symptom_check_form"))
+    said, events = run(
+        ActionAnswerQuestion(),
+        tracker(
+            "can stress cause this?", "faq", "faq/stress_anxiety", describes=True, active_loop="symptom_check_form"
+        ),
+    )
     assert said == ["utter_faq/stress_anxiety"] and events == []
 
 
@@ -66,28 +94,42 @@ def test_a_question_without_a_topic_is_asked_again():
 
 
 def test_the_check_starts_after_a_short_answer_to_a_worried_question():
-    t = tracker("hi, my calf has been twitching for 3 weeks. Is it ALS?", "describe_symptoms",
-                other_parts=[part("greet"), part("faq/bfs_vs_als"), part("faq/is_it_serious")], describes=True)
+    t = tracker(
+        "hi, my calf has been twitching for 3 weeks. Is it ALS?",
+        "describe_symptoms",
+        other_parts=[part("greet"), part("faq/bfs_vs_als"), part("faq/is_it_serious")],
+        describes=True,
+    )
     said, _ = run(ActionStartSymptomCheck(), t)
     # One honest answer about what the check is for, not two FAQ answers before it.
     assert said == ["utter_greet_briefly", "utter_check_answers_worry", "utter_symptom_check_intro"]
 
 
 def test_a_practical_question_next_to_a_description_gets_its_answer_before_the_check():
-    t = tracker("my eyelid twitches and I drink 5 coffees a day. Could that be it?", "describe_symptoms",
-                other_parts=[part("faq/caffeine")], describes=True)
+    t = tracker(
+        "my eyelid twitches and I drink 5 coffees a day. Could that be it?",
+        "describe_symptoms",
+        other_parts=[part("faq/caffeine")],
+        describes=True,
+    )
     said, _ = run(ActionStartSymptomCheck(), t)
     assert said == ["utter_faq/caffeine", "utter_symptom_check_intro"]
 
 
 def test_a_doctor_request_answers_thanks_before_and_a_question_after():
-    said, _ = run(ActionOfferConsultation(), tracker("thanks, can I see a doctor? and can stress cause this?",
-                                                     "request_doctor",
-                                                     other_parts=[part("thank"), part("faq/stress_anxiety")]))
+    said, _ = run(
+        ActionOfferConsultation(),
+        tracker(
+            "thanks, can I see a doctor? and can stress cause this?",
+            "request_doctor",
+            other_parts=[part("thank"), part("faq/stress_anxiety")],
+        ),
+    )
     assert said == ["utter_you_are_welcome_briefly", "utter_offer_consultation", "utter_faq/stress_anxiety"]
 
 
 # --- The emergency advice, the crisis response, and a question about a red flag -----------
+
 
 def clinical_tracker(text: str, intent: str, topic: Optional[str] = None) -> Tracker:
     from actions.clinical.extractor import extract
@@ -106,8 +148,9 @@ def run_texts(action, t: Tracker):
 def test_the_emergency_reply_says_what_it_heard_and_how_to_go_back():
     from actions.actions import ActionHandleEmergency
 
-    said, events = run_texts(ActionHandleEmergency(), clinical_tracker("my face suddenly drooped an hour ago",
-                                                                       "report_emergency"))
+    said, events = run_texts(
+        ActionHandleEmergency(), clinical_tracker("my face suddenly drooped an hour ago", "report_emergency")
+    )
     assert said[0] == "utter_emergency"
     assert "because you said" in said[1] and "drooped" in said[1] and "misunderstood" in said[1]
     assert {"event": "slot", "timestamp": None, "name": "triage_level", "value": "emergency"} in events
@@ -123,19 +166,22 @@ def test_an_emergency_only_the_classifier_heard_still_says_how_to_correct_it():
 def test_thoughts_of_not_wanting_to_live_get_the_crisis_response_first_and_alone():
     from actions.actions import ActionHandleEmergency
 
-    said, _ = run_texts(ActionHandleEmergency(), clinical_tracker(
-        "honestly I don't want to live anymore, the twitching and the fear have taken everything", "report_emergency"))
+    said, _ = run_texts(
+        ActionHandleEmergency(),
+        clinical_tracker(
+            "honestly I don't want to live anymore, the twitching and the fear have taken everything",
+            "report_emergency",
+        ),
+    )
     assert len(said) == 1 and "sorry" in said[0] and "988" in said[0] and "116 123" in said[0]
 
 
 def test_a_question_about_a_red_flag_gets_its_answer_and_what_to_do_if_it_is_happening_now():
-    said, events = run_texts(ActionAnswerQuestion(), clinical_tracker("can BFS cause choking?", "faq",
-                                                                      "faq/symptoms"))
+    said, events = run_texts(ActionAnswerQuestion(), clinical_tracker("can BFS cause choking?", "faq", "faq/symptoms"))
     assert said[0] == "utter_faq/symptoms"
     assert "right now" in said[1] and "emergency number" in said[1]
     assert events == []
-    plain, _ = run_texts(ActionAnswerQuestion(), clinical_tracker("can coffee cause twitching?", "faq",
-                                                                  "faq/caffeine"))
+    plain, _ = run_texts(ActionAnswerQuestion(), clinical_tracker("can coffee cause twitching?", "faq", "faq/caffeine"))
     assert plain == ["utter_faq/caffeine"]
 
 
@@ -162,20 +208,28 @@ def test_a_question_with_no_clear_topic_next_to_a_description_gets_what_the_chec
 
 # --- Right after the emergency advice -------------------------------------------------------
 
+
 def after_emergency(text: str, intent: str, topic: Optional[str] = None) -> Tracker:
     t = tracker(text, intent, topic)
-    t.events = [{"event": "user", "text": "my face drooped an hour ago"},
-                {"event": "action", "name": "action_handle_emergency"},
-                {"event": "slot", "name": "triage_level", "value": "emergency"},
-                {"event": "action", "name": "action_listen"},
-                {"event": "user", "text": text}]
+    t.events = [
+        {"event": "user", "text": "my face drooped an hour ago"},
+        {"event": "action", "name": "action_handle_emergency"},
+        {"event": "slot", "name": "triage_level", "value": "emergency"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text},
+    ]
     return t
 
 
 def test_playing_it_down_right_after_the_advice_gets_the_advice_again_not_an_faq():
-    said, events = run(ActionAnswerQuestion(), after_emergency(
-        "no its not happening now, it went away. i dont want to bother the ambulance for nothing", "faq",
-        "faq/prevention"))
+    said, events = run(
+        ActionAnswerQuestion(),
+        after_emergency(
+            "no its not happening now, it went away. i dont want to bother the ambulance for nothing",
+            "faq",
+            "faq/prevention",
+        ),
+    )
     assert said == ["utter_emergency_reminder"] and events == []
 
 
@@ -185,8 +239,10 @@ def test_a_question_right_after_the_advice_is_answered_after_the_reminder():
 
 
 def test_help_on_its_way_gets_what_to_do_while_waiting():
-    said, _ = run(ActionAnswerQuestion(), after_emergency(
-        "ok i called 911 theyre coming. what should i do while we wait?", "faq", "faq/treatment"))
+    said, _ = run(
+        ActionAnswerQuestion(),
+        after_emergency("ok i called 911 theyre coming. what should i do while we wait?", "faq", "faq/treatment"),
+    )
     assert said[0] == "utter_emergency_help_coming"
 
 
@@ -202,8 +258,11 @@ def test_a_no_after_the_advice_goes_back_to_the_check_unless_it_plays_it_down():
 
 def test_later_messages_are_answered_as_usual():
     t = after_emergency("is this ALS?", "faq", "faq/bfs_vs_als")
-    t.events = t.events + [{"event": "action", "name": "action_answer_question"},
-                           {"event": "action", "name": "action_listen"}, {"event": "user", "text": "ok"}]
+    t.events = t.events + [
+        {"event": "action", "name": "action_answer_question"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "ok"},
+    ]
     said, _ = run(ActionAnswerQuestion(), t)
     assert said == ["utter_faq/bfs_vs_als"]
 
@@ -220,9 +279,11 @@ def test_when_to_see_doctor_is_answered_with_the_one_safety_net_filled_in():
     """The answer's text has a {safety_net} placeholder; the action sends the rule table's net
     with it, as a question part too ("is it ALS? when should I see a doctor?")."""
     from actions.clinical.triage import whole_safety_net
-    for t in (tracker("when should I see a doctor", "faq", "faq/when_to_see_doctor"),
-              tracker("does coffee matter? when do I see a doctor?", "faq", "faq/caffeine",
-                      [part("faq/when_to_see_doctor")])):
+
+    for t in (
+        tracker("when should I see a doctor", "faq", "faq/when_to_see_doctor"),
+        tracker("does coffee matter? when do I see a doctor?", "faq", "faq/caffeine", [part("faq/when_to_see_doctor")]),
+    ):
         dispatcher = CollectingDispatcher()
         asyncio.run(ActionAnswerQuestion().run(dispatcher, t, {}))
         sent = [m for m in dispatcher.messages if m.get("response") == "utter_faq/when_to_see_doctor"]

@@ -7,6 +7,7 @@ prints recall per rule and every miss, so a change to the design shows what it
 moved. Also a cheap large false-alarm check: no FAQ training example and no
 NLU test message that is not a symptom report may raise an emergency.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -47,10 +48,12 @@ def report(results) -> tuple:
     missed = [(i, g) for i, g in results if i["level"] == "emergency" and g != "emergency"]
     under = [(i, g) for i, g in results if RANK[g] < RANK[i["level"]]]
     over = [(i, g) for i, g in results if RANK[g] > RANK[i["level"]]]
-    benign = [(i, g) for i, g in results if i["style"] in ("benign_word", "question")
-              or i["category"].startswith(("benign_word/", "question/"))]
-    alarms = [(i, g) for i, g in benign if g in ("emergency", "urgent", "ask_onset")
-              and RANK[g] > RANK[i["level"]]]
+    benign = [
+        (i, g)
+        for i, g in results
+        if i["style"] in ("benign_word", "question") or i["category"].startswith(("benign_word/", "question/"))
+    ]
+    alarms = [(i, g) for i, g in benign if g in ("emergency", "urgent", "ask_onset") and RANK[g] > RANK[i["level"]]]
     per_rule = defaultdict(lambda: [0, 0])
     for item, got in results:
         key = item["rule"] or "(self_care)"
@@ -100,8 +103,9 @@ def _no_emergency_corpus():
     for name in ("nlu_test.yml", "nlu_long_test.yml"):
         path = ROOT / "tests" / name
         if path.exists():
-            texts += [text for intent, text in _examples(path)
-                      if intent not in ("describe_symptoms", "report_emergency")]
+            texts += [
+                text for intent, text in _examples(path) if intent not in ("describe_symptoms", "report_emergency")
+            ]
     return texts
 
 

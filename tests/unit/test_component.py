@@ -1,6 +1,7 @@
 """The clinical NLU component: every message's findings as entities and as the
 parse result's `clinical` reading. Choosing the intent from that reading is the
 main-intent selector's job (tests/unit/test_parts.py)."""
+
 from __future__ import annotations
 
 from rasa.shared.nlu.training_data.message import Message
@@ -9,8 +10,13 @@ from components.clinical_findings import ClinicalFindingExtractor
 
 
 def processed(text: str, intent: str = "greet", confidence: float = 0.99) -> Message:
-    message = Message(data={"text": text, "intent": {"name": intent, "confidence": confidence},
-                            "intent_ranking": [{"name": intent, "confidence": confidence}]})
+    message = Message(
+        data={
+            "text": text,
+            "intent": {"name": intent, "confidence": confidence},
+            "intent_ranking": [{"name": intent, "confidence": confidence}],
+        }
+    )
     return ClinicalFindingExtractor().process([message])[0]
 
 

@@ -1,13 +1,13 @@
 """The training data, responses and test data keep the promises of the contract
 and of the issue: every name, enough varied examples, sourced answers in our own
 words, and a test set the model has never seen."""
+
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
 
 import pytest
-
 from support import ARTICLE, CONTRACT, ROOT
 
 MIN_EXAMPLES = 15
@@ -79,7 +79,7 @@ def test_test_set_is_large_and_unseen(training_examples, test_examples):
 
 def word_runs(text: str, n: int = 8) -> set:
     words = normalise(text).split()
-    return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+    return {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 def test_long_test_set_is_large_long_and_unseen(training_examples, test_examples):
@@ -130,11 +130,11 @@ def test_answers_are_in_our_own_words():
     from support import load_yaml
 
     words = normalise(ARTICLE.read_text(encoding="utf-8")).split()
-    article_runs = {tuple(words[i:i + 8]) for i in range(len(words) - 7)}
+    article_runs = {tuple(words[i : i + 8]) for i in range(len(words) - 7)}
     copied = []
     for name, variants in load_yaml(ROOT / "data" / "responses" / "faq.yml")["responses"].items():
         w = normalise(variants[0]["text"].split("Source: ")[0]).split()
-        copied += [(name, " ".join(w[i:i + 8])) for i in range(len(w) - 7) if tuple(w[i:i + 8]) in article_runs]
+        copied += [(name, " ".join(w[i : i + 8])) for i in range(len(w) - 7) if tuple(w[i : i + 8]) in article_runs]
     assert not copied
 
 

@@ -1,5 +1,6 @@
 """The finding extractor on messy chat text: slang, typos, negation, someone
 else as the subject, ages and durations."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,23 +8,30 @@ import pytest
 from actions.clinical.extractor import Findings, extract, mentions
 
 
-@pytest.mark.parametrize("text,present,absent", [
-    ("no weakness", set(), {"sign:weakness"}),
-    ("breathing fine rn, no fever tho", set(), {"sign:fever"}),
-    ("not sudden, it crept up over weeks", {"onset:gradual"}, {"onset:sudden"}),
-    ("no numbness or tingling at all", set(), {"sign:numbness"}),
-    ("I can't breathe", {"sign:breathing_difficulty"}, set()),
-    ("i cant swallow my own spit", {"sign:cannot_swallow"}, set()),
-    ("no weakness but my calf looks smaller", {"sign:wasting"}, {"sign:weakness"}),
-    ("my calf twitches af, no weakness, can walk fine", {"sign:twitching", "sign:normal_function"}, {"sign:weakness"}),
-    ("what if I get weakness later?", set(), set()),
-    ("twiching in my thigh pls help", {"sign:twitching", "location:thigh"}, set()),
-    ("fasiculations in both calves", {"sign:twitching", "location:calf"}, set()),
-    ("keep dropping things and tripping", {"sign:weakness_function"}, set()),
-    ("no weakness, numbness or tingling", set(), {"sign:weakness", "sign:numbness"}),
-    ("no weakness, loads of coffee lately", {"trigger:caffeine"}, {"sign:weakness"}),
-    ("no pain, keep dropping things though", {"sign:weakness_function"}, set()),
-])
+@pytest.mark.parametrize(
+    "text,present,absent",
+    [
+        ("no weakness", set(), {"sign:weakness"}),
+        ("breathing fine rn, no fever tho", set(), {"sign:fever"}),
+        ("not sudden, it crept up over weeks", {"onset:gradual"}, {"onset:sudden"}),
+        ("no numbness or tingling at all", set(), {"sign:numbness"}),
+        ("I can't breathe", {"sign:breathing_difficulty"}, set()),
+        ("i cant swallow my own spit", {"sign:cannot_swallow"}, set()),
+        ("no weakness but my calf looks smaller", {"sign:wasting"}, {"sign:weakness"}),
+        (
+            "my calf twitches af, no weakness, can walk fine",
+            {"sign:twitching", "sign:normal_function"},
+            {"sign:weakness"},
+        ),
+        ("what if I get weakness later?", set(), set()),
+        ("twiching in my thigh pls help", {"sign:twitching", "location:thigh"}, set()),
+        ("fasiculations in both calves", {"sign:twitching", "location:calf"}, set()),
+        ("keep dropping things and tripping", {"sign:weakness_function"}, set()),
+        ("no weakness, numbness or tingling", set(), {"sign:weakness", "sign:numbness"}),
+        ("no weakness, loads of coffee lately", {"trigger:caffeine"}, {"sign:weakness"}),
+        ("no pain, keep dropping things though", {"sign:weakness_function"}, set()),
+    ],
+)
 def test_negation_and_slang(text, present, absent):
     findings = extract(text)
     assert present <= findings.present, findings
@@ -36,14 +44,17 @@ def test_a_hypothetical_is_neither_present_nor_denied():
     assert "sign:weakness" not in findings.present | findings.absent
 
 
-@pytest.mark.parametrize("text,subject,age", [
-    ("my dad (64) has twitching in his arms", "other", 64),
-    ("my mum, 70, keeps dropping things", "other", None),
-    ("I'm 34 and my calf twitches", "self", 34),
-    ("28f, eyelid twitch", "self", 28),
-    ("my calf twitches and my dad had ALS", "self", None),
-    ("my husband is 52 yo and twitches all over", "other", 52),
-])
+@pytest.mark.parametrize(
+    "text,subject,age",
+    [
+        ("my dad (64) has twitching in his arms", "other", 64),
+        ("my mum, 70, keeps dropping things", "other", None),
+        ("I'm 34 and my calf twitches", "self", 34),
+        ("28f, eyelid twitch", "self", 28),
+        ("my calf twitches and my dad had ALS", "self", None),
+        ("my husband is 52 yo and twitches all over", "other", 52),
+    ],
+)
 def test_subject_and_age(text, subject, age):
     findings = extract(text)
     assert findings.subject == subject
@@ -63,18 +74,21 @@ def test_a_relatives_symptom_is_not_the_persons():
     assert "sign:weakness" not in findings.present
 
 
-@pytest.mark.parametrize("text,days", [
-    ("twitching for 3 wks", 21),
-    ("eye twitch for like 4 days now", 4),
-    ("for two months", 60),
-    ("since monday", 4),
-    ("for ages", 90),
-    ("started yesterday", 1),
-    ("10d of twitching", 10),
-    ("over the last few weeks", 21),
-    ("twitching and cramps", None),
-    ("me and my dad", None),
-])
+@pytest.mark.parametrize(
+    "text,days",
+    [
+        ("twitching for 3 wks", 21),
+        ("eye twitch for like 4 days now", 4),
+        ("for two months", 60),
+        ("since monday", 4),
+        ("for ages", 90),
+        ("started yesterday", 1),
+        ("10d of twitching", 10),
+        ("over the last few weeks", 21),
+        ("twitching and cramps", None),
+        ("me and my dad", None),
+    ],
+)
 def test_durations(text, days):
     assert extract(text).duration_days == days
 
@@ -123,25 +137,38 @@ def test_since_a_month_is_counted_from_the_calendar():
 
 
 def test_form_answers_as_people_type_them():
+    from support import check_turn
+
     from actions.clinical.extractor import Findings
     from actions.clinical.interview import QUESTIONS
-    from support import check_turn
 
     empty = {q: None for q in QUESTIONS}
     assert check_turn("person_age", "shes 31", "describe_symptoms", Findings(), empty).slots["person_age"] == "31"
-    assert check_turn("twitch_duration", "long time, years, only on the hill", "faq", Findings(),
-                     empty).slots["twitch_duration"] == "365 days"
-    answer = check_turn("speech_breathing_or_numbness", "sometime short breath when i climb the hill",
-                       "describe_symptoms", Findings(), empty)
+    assert (
+        check_turn("twitch_duration", "long time, years, only on the hill", "faq", Findings(), empty).slots[
+            "twitch_duration"
+        ]
+        == "365 days"
+    )
+    answer = check_turn(
+        "speech_breathing_or_numbness",
+        "sometime short breath when i climb the hill",
+        "describe_symptoms",
+        Findings(),
+        empty,
+    )
     assert answer.slots["speech_breathing_or_numbness"].startswith("yes")
 
 
-@pytest.mark.parametrize("text,places", [
-    ("my calf twitches, I take ibuprofen for my back", {"location:calf"}),
-    ("I have twitching in my thigh and my back hurts from work", {"location:thigh"}),
-    ("twitching in my calf and thigh, on citalopram for my mood", {"location:calf", "location:thigh"}),
-    ("my back. twitching there for 3 weeks", {"location:back"}),
-])
+@pytest.mark.parametrize(
+    "text,places",
+    [
+        ("my calf twitches, I take ibuprofen for my back", {"location:calf"}),
+        ("I have twitching in my thigh and my back hurts from work", {"location:thigh"}),
+        ("twitching in my calf and thigh, on citalopram for my mood", {"location:calf", "location:thigh"}),
+        ("my back. twitching there for 3 weeks", {"location:back"}),
+    ],
+)
 def test_a_body_part_is_where_it_twitches_only_when_said_of_the_twitching(text, places):
     """The doctor's summary says "Twitching in: ..." from these: not a back the ibuprofen is for."""
     assert {f for f in extract(text).present if f.startswith("location:")} == places
@@ -151,6 +178,9 @@ def test_a_normal_emg_said_with_a_comma_is_an_assessment_and_nothing_else_is():
     """Lexicon phrases with a comma must be quoted in YAML, or they split into pieces
     ("all normal" alone would mark anyone as already assessed)."""
     assert "history:assessed_benign" in extract("my neurologist did an EMG last month, all normal").present
-    for text in ("waiting for an EMG, twitching all over for 3 months", "bloods all normal, twitching everywhere",
-                 "exam season, twitching all over"):
+    for text in (
+        "waiting for an EMG, twitching all over for 3 months",
+        "bloods all normal, twitching everywhere",
+        "exam season, twitching all over",
+    ):
         assert "history:assessed_benign" not in extract(text).present, text

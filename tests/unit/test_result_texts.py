@@ -1,21 +1,40 @@
 """What a result, its safety net and the emergency reply say (issue 12, item 8):
 every tier says how soon, the emergency tier names every emergency sign of the
 policy, and the texts read as easily as the FAQ answers."""
+
 from __future__ import annotations
 
 import pytest
+from test_faq_content import absolute_claims, grade, sentences, undated_referrals, words
 
 from actions.clinical.extractor import Findings, extract
 from actions.clinical.triage import LEVELS, load_rules, triage
 from actions.symptom_check import no_warning_signs, result_messages
-from test_faq_content import absolute_claims, grade, sentences, undated_referrals, words
 
 TIERS = load_rules()["safety_net"]
 # Every emergency of the triage policy, as the emergency tier says it.
-POLICY_EMERGENCIES = ["drooping face", "weakness", "numbness", "slurred speech", "even if it passes",
-                      "breathing at rest", "choking", "spreading over hours", "fit", "fainting", "chest pain",
-                      "new confusion", "antidepressant", "antipsychotic", "party drugs", "pesticide",
-                      "stroke or heart attack", "ending your life", "988", "116 123"]
+POLICY_EMERGENCIES = [
+    "drooping face",
+    "weakness",
+    "numbness",
+    "slurred speech",
+    "even if it passes",
+    "breathing at rest",
+    "choking",
+    "spreading over hours",
+    "fit",
+    "fainting",
+    "chest pain",
+    "new confusion",
+    "antidepressant",
+    "antipsychotic",
+    "party drugs",
+    "pesticide",
+    "stroke or heart attack",
+    "ending your life",
+    "988",
+    "116 123",
+]
 
 
 def test_the_emergency_tier_names_every_emergency_of_the_policy():
@@ -23,8 +42,9 @@ def test_the_emergency_tier_names_every_emergency_of_the_policy():
     assert not missing
 
 
-@pytest.mark.parametrize("tier,how_soon", [("emergency", "emergency number"), ("urgent", "today"),
-                                           ("routine", "Book an appointment")])
+@pytest.mark.parametrize(
+    "tier,how_soon", [("emergency", "emergency number"), ("urgent", "today"), ("routine", "Book an appointment")]
+)
 def test_each_tier_says_how_soon_first(tier, how_soon):
     assert how_soon in TIERS[tier].splitlines()[0]
 
@@ -33,17 +53,25 @@ def test_each_tier_says_how_soon_first(tier, how_soon):
 def test_each_level_shows_the_tiers_above_it(level):
     net = triage(Findings()).safety_net if level == "self_care" else None
     tiers = load_rules()["safety_net_tiers"][level]
-    expected = {"self_care": ["emergency", "urgent", "routine"], "routine": ["emergency", "urgent"],
-                "urgent": ["emergency"], "emergency": []}[level]
+    expected = {
+        "self_care": ["emergency", "urgent", "routine"],
+        "routine": ["emergency", "urgent"],
+        "urgent": ["emergency"],
+        "emergency": [],
+    }[level]
     assert tiers == expected
     if net is not None:
         assert net.index("emergency number") < net.index("today") < net.index("Book an appointment")
 
 
 def result_texts():
-    cases = ["my calf has twitched for 3 days after the gym", "my eyelid twitches, 3 coffees a day, for a month",
-             "I keep dropping cups and my calf twitches", "my face drooped an hour ago",
-             "diagnosed with BFS 2 years ago, nothing new, still twitching"]
+    cases = [
+        "my calf has twitched for 3 days after the gym",
+        "my eyelid twitches, 3 coffees a day, for a month",
+        "I keep dropping cups and my calf twitches",
+        "my face drooped an hour ago",
+        "diagnosed with BFS 2 years ago, nothing new, still twitching",
+    ]
     for text in cases:
         findings = extract(text)
         yield text, result_messages(triage(findings), findings=findings)
@@ -66,8 +94,10 @@ def test_the_result_says_only_what_it_knows_about_time():
 
 
 def test_second_review_prescribed_stimulants_and_a_cold_are_no_drug_emergency():
-    for text in ["I've had a fever and a cough for two days, I take Sudafed, and my eyelid twitches",
-                 "I take Adderall and my calf twitches, I feel very restless"]:
+    for text in [
+        "I've had a fever and a cough for two days, I take Sudafed, and my eyelid twitches",
+        "I take Adderall and my calf twitches, I feel very restless",
+    ]:
         assert triage(extract(text)).level != "emergency", text
     assert triage(extract("took ecstasy at a festival, now jerking, boiling hot and confused")).level == "emergency"
 
@@ -91,7 +121,6 @@ def test_second_review_the_stimulant_cause_is_named_whole():
 import re  # noqa: E402
 
 from support import ROOT, load_yaml  # noqa: E402
-from test_faq_content import says_how_soon  # noqa: E402
 
 RESPONSES = load_yaml(ROOT / "domain.yml")["responses"]
 
@@ -102,15 +131,21 @@ def response_text(name: str) -> str:
 
 def test_review2_2_the_breathing_question_tells_rest_from_lying_flat_or_effort():
     """Breathless at rest is an emergency; lying flat or on effort is urgent (triage policy)."""
-    from actions.clinical.interview import QUESTIONS
     from support import check_turn
+
+    from actions.clinical.interview import QUESTIONS
 
     question = RESPONSES["utter_ask_symptom_check_form_speech_breathing_or_numbness"][0]
     assert re.search(r"at rest", question["text"]) and re.search(r"lie flat|lying flat", question["text"])
     levels = {}
     for button in question["buttons"]:
-        turn = check_turn("speech_breathing_or_numbness", button["payload"], "describe_symptoms", Findings(),
-                         {q: None for q in QUESTIONS})
+        turn = check_turn(
+            "speech_breathing_or_numbness",
+            button["payload"],
+            "describe_symptoms",
+            Findings(),
+            {q: None for q in QUESTIONS},
+        )
         levels[button["title"]] = triage(turn.findings).level
     at_rest = [t for t in levels if re.search(r"breath", t, re.I) and re.search(r"\brest\b", t, re.I)]
     flat_or_effort = [t for t in levels if re.search(r"breath", t, re.I) and re.search(r"flat|effort|exert", t, re.I)]
@@ -119,10 +154,17 @@ def test_review2_2_the_breathing_question_tells_rest_from_lying_flat_or_effort()
 
 
 # Jargon in a rule's reason, and the plain words that must explain it in the same reason.
-GLOSSES = {r"\bTIA\b": r"mini-stroke", r"Guillain-Barre": r"immune system attacks the nerves",
-           r"serotonin": r"brain chemical", r"rhabdomyolysis": r"damaged muscle", r"myopathy": r"muscle damage",
-           r"neuroleptic malignant": r"dangerous reaction", r"delirium": r"confused state",
-           r"autoimmune": r"immune system attacks", r"fluoroquinolone": r"ciprofloxacin"}
+GLOSSES = {
+    r"\bTIA\b": r"mini-stroke",
+    r"Guillain-Barre": r"immune system attacks the nerves",
+    r"serotonin": r"brain chemical",
+    r"rhabdomyolysis": r"damaged muscle",
+    r"myopathy": r"muscle damage",
+    r"neuroleptic malignant": r"dangerous reaction",
+    r"delirium": r"confused state",
+    r"autoimmune": r"immune system attacks",
+    r"fluoroquinolone": r"ciprofloxacin",
+}
 
 
 def test_review2_3_every_medical_word_in_a_reason_is_glossed():
@@ -148,17 +190,23 @@ def test_review2_7_the_worried_question_gets_a_warm_opening_first():
 
 def test_review2_8_help_coming_also_tells_the_patient_what_to_do():
     text = response_text("utter_emergency_help_coming")
-    yours = text[text.index("If it's you"):text.index("If it's someone else")]
+    yours = text[text.index("If it's you") : text.index("If it's someone else")]
     for step in (r"unlock the door", r"sit or lie down", r"don't eat or drink"):
         assert re.search(step, yours, re.I), step
-    theirs = text[text.index("If it's someone else"):]
+    theirs = text[text.index("If it's someone else") :]
     assert re.search(r"stay with them", theirs) and re.search(r"nothing to eat or drink", theirs)
     assert re.search(r"call handler", text) and re.search(r"worse", text)
 
 
-@pytest.mark.parametrize("name", ["utter_check_answers_worry", "utter_emergency_help_coming",
-                                  "utter_ask_symptom_check_form_weakness_or_wasting",
-                                  "utter_ask_symptom_check_form_speech_breathing_or_numbness"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "utter_check_answers_worry",
+        "utter_emergency_help_coming",
+        "utter_ask_symptom_check_form_weakness_or_wasting",
+        "utter_ask_symptom_check_form_speech_breathing_or_numbness",
+    ],
+)
 def test_review2_the_rewritten_replies_read_easily(name):
     text = response_text(name)
     assert grade(text + "\nSource: x") <= 8, name

@@ -3,6 +3,7 @@
 `outcome` is the level, or `ask_onset` while an unknown onset decides between
 emergency and less (tests/unit/test_clinical_dev.py scores the same way).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -104,8 +105,13 @@ def test_a_medicine_taken_for_years_is_not_the_twitching_duration():
     assert findings.duration_days is not None and findings.duration_days < 14
 
 
-QUESTIONS = ["Will my twitching lead to paralysis?", "Could my twitching be a seizure?", "Can BFS cause choking?",
-             "can twitching cause weakness?", "is it normal for muscles to twitch after the gym?"]
+QUESTIONS = [
+    "Will my twitching lead to paralysis?",
+    "Could my twitching be a seizure?",
+    "Can BFS cause choking?",
+    "can twitching cause weakness?",
+    "is it normal for muscles to twitch after the gym?",
+]
 
 
 @pytest.mark.parametrize("text", QUESTIONS)

@@ -1,5 +1,6 @@
 """The helper scripts behind make: Python check, model fingerprint, validation
 filter and NLU scoring."""
+
 from __future__ import annotations
 
 import shutil
@@ -7,13 +8,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from support import ROOT
 
 
 def test_missing_python_gives_one_clear_line():
-    proc = subprocess.run([str(ROOT / "scripts" / "check_python.sh"), "python3.99-not-here"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(ROOT / "scripts" / "check_python.sh"), "python3.99-not-here"], capture_output=True, text=True
+    )
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "needs Python 3.10" in lines[0] and "install" in lines[0]
@@ -39,8 +40,9 @@ def project_copy(tmp_path: Path) -> Path:
 
 
 def fingerprint(project: Path) -> str:
-    return subprocess.run([str(project / "scripts" / "model_fingerprint.sh")],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    return subprocess.run(
+        [str(project / "scripts" / "model_fingerprint.sh")], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def test_fingerprint_is_stable_and_follows_every_training_input(project_copy: Path):
@@ -65,11 +67,12 @@ def test_fingerprint_is_stable_and_follows_every_training_input(project_copy: Pa
 def test_validation_filter_separates_expected_from_new_warnings():
     from scripts.validate_data import find_warnings, unexplained
 
-    output = ("x.py:100: UserWarning: The utterance 'utter_default' is not used in any story or rule.\n"
-              "\x1b[93my.py:3: UserWarning: Something new happened\x1b[0m\n")
+    output = (
+        "x.py:100: UserWarning: The utterance 'utter_default' is not used in any story or rule.\n"
+        "\x1b[93my.py:3: UserWarning: Something new happened\x1b[0m\n"
+    )
     warnings = find_warnings(output)
-    assert warnings == ["Something new happened",
-                        "The utterance 'utter_default' is not used in any story or rule."]
+    assert warnings == ["Something new happened", "The utterance 'utter_default' is not used in any story or rule."]
     expected = [{"pattern": r"The utterance 'utter_default'", "why": "built-in fallback"}]
     assert unexplained(warnings, expected) == ["Something new happened"]
 
@@ -77,8 +80,10 @@ def test_validation_filter_separates_expected_from_new_warnings():
 def test_label_counts_the_faq_topic():
     from scripts.evaluate_nlu import label_of
 
-    faq = {"intent": {"name": "faq"},
-           "response_selector": {"faq": {"response": {"intent_response_key": "faq/caffeine"}}}}
+    faq = {
+        "intent": {"name": "faq"},
+        "response_selector": {"faq": {"response": {"intent_response_key": "faq/caffeine"}}},
+    }
     assert label_of(faq) == "faq/caffeine"
     assert label_of({"intent": {"name": "greet"}}) == "greet"
     assert label_of({"intent": None}) == "None"
@@ -99,9 +104,13 @@ def test_scores_per_label():
 def test_channels_start_only_with_their_environment():
     from deploy.config import build_config
 
-    template = {"channels.rest.RestInput": None,
-                "channels.telegram.TelegramInput": {"access_token": "${TELEGRAM_TOKEN}",
-                                                    "api_base_url": "${TELEGRAM_API_BASE_URL:-}"}}
+    template = {
+        "channels.rest.RestInput": None,
+        "channels.telegram.TelegramInput": {
+            "access_token": "${TELEGRAM_TOKEN}",
+            "api_base_url": "${TELEGRAM_API_BASE_URL:-}",
+        },
+    }
     credentials, notes = build_config(template, {})
     assert credentials == {"channels.rest.RestInput": None}
     assert notes == ["channels.telegram.TelegramInput left out: TELEGRAM_TOKEN not set"]
@@ -111,8 +120,9 @@ def test_channels_start_only_with_their_environment():
 
 
 def test_the_shipped_credentials_template_starts_rest_and_the_website_without_secrets():
-    from deploy.config import build_config
     from support import ROOT, load_yaml
+
+    from deploy.config import build_config
 
     credentials, notes = build_config(load_yaml(ROOT / "credentials.yml"), {})
     assert list(credentials) == ["channels.rest.RestInput", "channels.socketio.SocketIOInput"]
@@ -120,8 +130,7 @@ def test_the_shipped_credentials_template_starts_rest_and_the_website_without_se
     website = credentials["channels.socketio.SocketIOInput"]
     assert website["session_persistence"] is True
     assert website["cors_allowed_origins"] == "http://localhost:8080,http://127.0.0.1:8080"
-    credentials, _ = build_config(load_yaml(ROOT / "credentials.yml"),
-                                       {"WEB_ORIGINS": "https://clinic.example"})
+    credentials, _ = build_config(load_yaml(ROOT / "credentials.yml"), {"WEB_ORIGINS": "https://clinic.example"})
     assert credentials["channels.socketio.SocketIOInput"]["cors_allowed_origins"] == "https://clinic.example"
 
 
@@ -129,10 +138,11 @@ def test_socket_origins_are_parsed_and_required():
     from channels.socketio import SocketIOInput, parse_origins
 
     assert parse_origins(" https://a.example/, http://b.example:8080 ,,") == [
-        "https://a.example", "http://b.example:8080"]
+        "https://a.example",
+        "http://b.example:8080",
+    ]
     assert parse_origins(["https://a.example"]) == ["https://a.example"]
-    channel = SocketIOInput.from_credentials({"session_persistence": True,
-                                              "cors_allowed_origins": "https://a.example"})
+    channel = SocketIOInput.from_credentials({"session_persistence": True, "cors_allowed_origins": "https://a.example"})
     assert channel.cors_allowed_origins == ["https://a.example"] and channel.session_persistence
     for missing in ({}, {"cors_allowed_origins": ""}, {"cors_allowed_origins": " , "}):
         with pytest.raises(ValueError, match="cors_allowed_origins"):
@@ -153,9 +163,13 @@ def test_the_benchmark_summarises_latencies_and_judges_the_targets():
         return measured.summary()
 
     def server(scale):
-        return {"1_senders": load([10 * scale] * 19 + [40 * scale]),
-                "10_senders": load([100 * scale] * 10 + [300 * scale] * 10),
-                "rss_mb": 1000, "peak_rss_mb": 1000 + 200 * scale, "ready_s": 20 * scale}
+        return {
+            "1_senders": load([10 * scale] * 19 + [40 * scale]),
+            "10_senders": load([100 * scale] * 10 + [300 * scale] * 10),
+            "rss_mb": 1000,
+            "peak_rss_mb": 1000 + 200 * scale,
+            "ready_s": 20 * scale,
+        }
 
     base = server(1)
     assert base["1_senders"]["p50_ms"] == 10 and base["1_senders"]["p95_ms"] == 10

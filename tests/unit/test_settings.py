@@ -1,4 +1,5 @@
 """Deployment settings: the booking link comes from configuration and is checked."""
+
 from pathlib import Path
 
 import pytest

@@ -1,4 +1,5 @@
 """The symptom-check actions with a CollectingDispatcher and trackers built in code."""
+
 from __future__ import annotations
 
 import asyncio
@@ -6,10 +7,10 @@ from typing import Any, Dict, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from support import reading
 
 from actions.clinical.extractor import extract
 from actions.clinical.interview import QUESTIONS
-from support import reading
 from actions.symptom_check import (
     SKIPPED,
     ActionGiveTriageResult,
@@ -22,10 +23,17 @@ def tracker(text: str, intent: str, slots: Optional[Dict[str, Any]] = None) -> T
     return Tracker(
         sender_id="t",
         slots={**{q: None for q in QUESTIONS}, **(slots or {})},
-        latest_message={"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": [],
-                        "clinical": reading(text)},  # as the NLU pipeline reads it
-        events=[], paused=False, followup_action=None,
-        active_loop={"name": "symptom_check_form"}, latest_action_name="action_listen",
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": 1.0},
+            "entities": [],
+            "clinical": reading(text),
+        },  # as the NLU pipeline reads it
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "symptom_check_form"},
+        latest_action_name="action_listen",
     )
 
 
@@ -36,28 +44,47 @@ def run(action, t: Tracker):
 
 
 def test_start_clears_the_last_check_and_introduces_the_questions():
-    messages, slots = run(ActionStartSymptomCheck(), tracker("check me", "start_symptom_check",
-                                                             {"twitch_location": "calf"}))
+    messages, slots = run(
+        ActionStartSymptomCheck(), tracker("check me", "start_symptom_check", {"twitch_location": "calf"})
+    )
     assert [m["response"] for m in messages] == ["utter_symptom_check_intro"]
     assert slots == {"twitch_location": None}  # what is already empty is not cleared again
     done = {q: "no" for q in QUESTIONS}
-    _, slots = run(ActionStartSymptomCheck(), tracker("check me again", "start_symptom_check", {
-        **done, "clinical_findings": {"present": ["sign:twitching"]}, "unclear_answers": 1,
-        "triage_level": "routine", "requested_slot": "twitch_location"}))
-    assert slots == {**{q: None for q in QUESTIONS}, "clinical_findings": None, "unclear_answers": 0,
-                     "triage_level": None, "requested_slot": None}
+    _, slots = run(
+        ActionStartSymptomCheck(),
+        tracker(
+            "check me again",
+            "start_symptom_check",
+            {
+                **done,
+                "clinical_findings": {"present": ["sign:twitching"]},
+                "unclear_answers": 1,
+                "triage_level": "routine",
+                "requested_slot": "twitch_location",
+            },
+        ),
+    )
+    assert slots == {
+        **{q: None for q in QUESTIONS},
+        "clinical_findings": None,
+        "unclear_answers": 0,
+        "triage_level": None,
+        "requested_slot": None,
+    }
 
 
 def test_validation_fills_the_answer_and_the_findings():
-    messages, slots = run(ValidateSymptomCheckForm(),
-                          tracker("about 3 weeks", "describe_symptoms", {"requested_slot": "twitch_duration"}))
+    messages, slots = run(
+        ValidateSymptomCheckForm(), tracker("about 3 weeks", "describe_symptoms", {"requested_slot": "twitch_duration"})
+    )
     assert slots["twitch_duration"] == "21 days" and slots["unclear_answers"] == 0
     assert "clinical_findings" in slots and messages == []
 
 
 def test_a_non_answer_returns_nothing_so_the_rules_take_over():
-    _, slots = run(ValidateSymptomCheckForm(),
-                   tracker("can stress cause this?", "faq", {"requested_slot": "twitch_duration"}))
+    _, slots = run(
+        ValidateSymptomCheckForm(), tracker("can stress cause this?", "faq", {"requested_slot": "twitch_duration"})
+    )
     assert slots == {}
 
 
@@ -73,8 +100,11 @@ def test_an_unclear_answer_is_asked_again_with_an_example_at_most_twice():
 
 def test_an_emergency_across_messages_is_advised_in_the_same_turn():
     earlier = extract("I take sertraline and my legs twitch").to_dict()
-    t = tracker("now I have a fever and I'm confused", "describe_symptoms",
-                {"requested_slot": "speech_breathing_or_numbness", "clinical_findings": earlier})
+    t = tracker(
+        "now I have a fever and I'm confused",
+        "describe_symptoms",
+        {"requested_slot": "speech_breathing_or_numbness", "clinical_findings": earlier},
+    )
     messages, slots = run(ValidateSymptomCheckForm(), t)
     assert {"utter_emergency"} <= {m.get("response") for m in messages}
     assert slots["triage_level"] == "emergency"
@@ -102,7 +132,8 @@ def test_result_names_the_persons_words_as_the_reason():
 
 def test_result_after_an_emergency_does_not_repeat_the_advice():
     findings = extract("my face suddenly drooped").to_dict()
-    messages, _ = run(ActionGiveTriageResult(), tracker("x", "deny", {"clinical_findings": findings,
-                                                                       "triage_level": "emergency"}))
+    messages, _ = run(
+        ActionGiveTriageResult(), tracker("x", "deny", {"clinical_findings": findings, "triage_level": "emergency"})
+    )
     assert not any("Call your local emergency number" in (m.get("text") or "") for m in messages)
     assert any((m.get("text") or "").startswith("Why: you mentioned") for m in messages)

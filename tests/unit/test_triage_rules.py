@@ -4,6 +4,7 @@ silent on a near miss (negated, hypothetical, or missing one ingredient).
 Messages go through the real extractor, so these test the lexicon, ConText and
 the rule table together.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -14,37 +15,63 @@ from actions.clinical.triage import load_rules, triage
 # rule id -> (messages that fire it, near misses that must not)
 CASES = {
     "stroke_or_tia": (
-        ["my face suddenly drooped on one side", "my speech suddenly went slurred for ten minutes and then came back",
-         "suddenly my left arm went weak", "all of a sudden my leg went numb"],
-        ["no drooping of my face, just an eyelid twitch", "my speech has been slightly slurred over the last few months, not sudden"],
+        [
+            "my face suddenly drooped on one side",
+            "my speech suddenly went slurred for ten minutes and then came back",
+            "suddenly my left arm went weak",
+            "all of a sudden my leg went numb",
+        ],
+        [
+            "no drooping of my face, just an eyelid twitch",
+            "my speech has been slightly slurred over the last few months, not sudden",
+        ],
     ),
-    "sudden_paralysis": (["I suddenly can't move my arm"], ["I can move my arm fine, it just twitches",
-                                                           "I get sleep paralysis"]),
-    "crisis": (["I don't want to live like this any more", "I've been thinking about ending my life"],
-               ["I'm not suicidal, just worried", "this twitching is killing me lol"]),
+    "sudden_paralysis": (
+        ["I suddenly can't move my arm"],
+        ["I can move my arm fine, it just twitches", "I get sleep paralysis"],
+    ),
+    "crisis": (
+        ["I don't want to live like this any more", "I've been thinking about ending my life"],
+        ["I'm not suicidal, just worried", "this twitching is killing me lol"],
+    ),
     "thinks_stroke_or_heart_attack": (["I think I'm having a stroke"], ["my uncle had a stroke last year"]),
-    "stimulant_toxicity": (["took ecstasy and now I'm twitching and overheating"],
-                           ["no pills, just energy drinks and a twitchy calf"]),
+    "stimulant_toxicity": (
+        ["took ecstasy and now I'm twitching and overheating"],
+        ["no pills, just energy drinks and a twitchy calf"],
+    ),
     "new_confusion": (["my mum became confused this afternoon"], ["I'm confused by all the info about BFS"]),
-    "rhabdomyolysis": (["after a marathon my legs are in agony and my urine is dark brown"],
-                       ["legs sore after the gym, urine a normal colour"]),
-    "rhabdomyolysis_little_urine": (["after a crush injury my leg is swollen and I've barely passed any urine"],
-                                    ["I pee normally and my urine is clear"]),
+    "rhabdomyolysis": (
+        ["after a marathon my legs are in agony and my urine is dark brown"],
+        ["legs sore after the gym, urine a normal colour"],
+    ),
+    "rhabdomyolysis_little_urine": (
+        ["after a crush injury my leg is swollen and I've barely passed any urine"],
+        ["I pee normally and my urine is clear"],
+    ),
     "breathing_at_rest": (
         ["I can't breathe properly", "I'm so breathless at rest I can't finish a sentence"],
         ["breathing fine, no problems breathing", "I get short of breath on the stairs"],
     ),
     "cannot_swallow": (["I can't swallow anything, not even my spit"], ["I can swallow fine, no choking"]),
     "rapidly_spreading_weakness": (
-        ["after the flu my legs got weak and it is spreading up fast", "my legs suddenly gave way and I keep falling today"],
+        [
+            "after the flu my legs got weak and it is spreading up fast",
+            "my legs suddenly gave way and I keep falling today",
+        ],
         ["my legs twitch but there is no weakness spreading", "I fell off my bike last year, now my calf twitches"],
     ),
     "organophosphate_poisoning": (
-        ["I sprayed insecticide and now I'm twitching and drooling", "after using pesticide I have twitching and tiny pupils"],
+        [
+            "I sprayed insecticide and now I'm twitching and drooling",
+            "after using pesticide I have twitching and tiny pupils",
+        ],
         ["I sprayed insecticide last month and my calf twitches a bit"],
     ),
     "serotonin_syndrome": (
-        ["I'm on sertraline and now I have a fever, I'm confused and jerking", "took tramadol and feel very agitated with twitching"],
+        [
+            "I'm on sertraline and now I have a fever, I'm confused and jerking",
+            "took tramadol and feel very agitated with twitching",
+        ],
         ["I'm on sertraline and I twitch a bit, no fever, not confused"],
     ),
     "neuroleptic_malignant_syndrome": (
@@ -56,8 +83,12 @@ CASES = {
         ["no chest pain, never fainted, just twitches"],
     ),
     "functional_weakness": (
-        ["my right hand is weaker and I keep dropping cups", "I keep tripping over my own feet lately",
-         "I struggle with buttons now", "my legs are getting weaker"],
+        [
+            "my right hand is weaker and I keep dropping cups",
+            "I keep tripping over my own feet lately",
+            "I struggle with buttons now",
+            "my legs are getting weaker",
+        ],
         ["no weakness, I can walk fine", "my calf twitches, not dropping anything"],
     ),
     "muscle_wasting": (
@@ -69,7 +100,11 @@ CASES = {
         ["no trouble swallowing or speaking", "my calf twitches"],
     ),
     "respiratory_weakness": (
-        ["I get breathless climbing stairs", "I wake up with headaches every morning", "short of breath when lying flat"],
+        [
+            "I get breathless climbing stairs",
+            "I wake up with headaches every morning",
+            "short of breath when lying flat",
+        ],
         ["my breathing is fine", "no shortness of breath"],
     ),
     "early_guillain_barre": (
@@ -89,7 +124,10 @@ CASES = {
         ["I've been on sertraline for years and my eye twitches"],
     ),
     "electrolyte_loss": (
-        ["I'm on water tablets and feel weak with palpitations", "after days of vomiting and diarrhoea I have muscle spasms"],
+        [
+            "I'm on water tablets and feel weak with palpitations",
+            "after days of vomiting and diarrhoea I have muscle spasms",
+        ],
         ["I take furosemide and my eyelid twitches sometimes"],
     ),
     "lasting_over_two_weeks": (
@@ -158,14 +196,22 @@ def test_highest_level_wins_and_reasons_quote_the_person():
 
 
 EMERGENCY_PHRASINGS = [
-    "one side of my face has dropped and my smile is crooked", "my words are all jumbled and it started suddenly",
-    "I'm gasping for air", "struggling for breath even lying still", "my dad keeled over in the kitchen",
-    "my arm won't move at all since this morning", "my mum's mouth suddenly drooped and she can't lift her arm",
-    "the weakness is spreading up my body since yesterday", "I have a tight crushing feeling in my chest",
-    "I can't swallow my saliva and I'm drooling", "she's having a fit and her arms are jerking",
+    "one side of my face has dropped and my smile is crooked",
+    "my words are all jumbled and it started suddenly",
+    "I'm gasping for air",
+    "struggling for breath even lying still",
+    "my dad keeled over in the kitchen",
+    "my arm won't move at all since this morning",
+    "my mum's mouth suddenly drooped and she can't lift her arm",
+    "the weakness is spreading up my body since yesterday",
+    "I have a tight crushing feeling in my chest",
+    "I can't swallow my saliva and I'm drooling",
+    "she's having a fit and her arms are jerking",
     "I took sertraline and tramadol, now I'm sweating, shaking and have a high temperature",
-    "my speech suddenly became slurred and my hand went numb", "I blacked out for a minute",
-    "my leg suddenly gave out and I can't feel it", "I can't move the left side of my body since this morning",
+    "my speech suddenly became slurred and my hand went numb",
+    "I blacked out for a minute",
+    "my leg suddenly gave out and I can't feel it",
+    "I can't move the left side of my body since this morning",
     "he's been on haloperidol, now he's got a fever and he's all stiff and confused",
     "after spraying crops I'm twitching, sweating buckets and my pupils are tiny",
 ]
@@ -176,26 +222,44 @@ def test_the_deterministic_layer_alone_flags_emergency_phrasings(text):
     assert triage(extract(text)).level == "emergency"
 
 
-@pytest.mark.parametrize("text", ["I have a crushing feeling of dread about my twitching",
-                                  "my calf twitch won't stop", "this eyelid twitch is driving me mad"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have a crushing feeling of dread about my twitching",
+        "my calf twitch won't stop",
+        "this eyelid twitch is driving me mad",
+    ],
+)
 def test_everyday_worry_words_are_not_emergencies(text):
     assert triage(extract(text)).level != "emergency"
 
 
-@pytest.mark.parametrize("text", ["my face is drooping on one side", "my mum's mouth is drooping and she can't lift her arm",
-                                  "I can't move the left side of my body"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my face is drooping on one side",
+        "my mum's mouth is drooping and she can't lift her arm",
+        "I can't move the left side of my body",
+    ],
+)
 def test_a_drooping_face_or_a_limb_that_cannot_move_with_no_time_said_is_an_emergency(text):
     assert triage(extract(text)).level == "emergency"
 
 
-@pytest.mark.parametrize("text", ["my face has been drooping a little more over the past months",
-                                  "I can't lift my arm as high as I could a few weeks ago"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my face has been drooping a little more over the past months",
+        "I can't lift my arm as high as I could a few weeks ago",
+    ],
+)
 def test_a_drooping_face_or_weak_limb_that_came_on_over_weeks_is_not_an_emergency(text):
     assert triage(extract(text)).level != "emergency"
 
 
-@pytest.mark.parametrize("text", ["my left arm feels weak", "my speech sounds a bit slurred to me",
-                                  "My right leg feels numb and weak."])
+@pytest.mark.parametrize(
+    "text", ["my left arm feels weak", "my speech sounds a bit slurred to me", "My right leg feels numb and weak."]
+)
 def test_a_new_loss_of_function_of_unknown_onset_asks_with_the_instruction(text):
     result = triage(extract(text))
     assert result.outcome == "ask_onset" and result.level == "urgent"
