@@ -36,6 +36,8 @@ def project_copy(tmp_path: Path) -> Path:
     shutil.copy(ROOT / "config.yml", copy)
     shutil.copy(ROOT / "domain.yml", copy)
     shutil.copytree(ROOT / "data", copy / "data")
+    (copy / "components").mkdir()
+    shutil.copy(ROOT / "components" / "featurizers.py", copy / "components")
     return copy
 
 
@@ -62,6 +64,10 @@ def test_fingerprint_is_stable_and_follows_every_training_input(project_copy: Pa
     assert added != edited
     extra.unlink()
     assert fingerprint(project_copy) == edited
+    # So does the code of the one trained component of the project's own.
+    featurizer = project_copy / "components" / "featurizers.py"
+    featurizer.write_text(featurizer.read_text() + "\n")
+    assert fingerprint(project_copy) != edited
 
 
 def test_validation_filter_separates_expected_from_new_warnings():
