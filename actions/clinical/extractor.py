@@ -100,214 +100,7 @@ AGE_PATTERNS = [
     re.compile(r"^\s*(\d{2})\s*,", re.I),
 ]
 
-# Findings that are a loss of function: their onset decides between emergency
-# and urgent care (triage policy, how to read "sudden").
-LOSS_OF_FUNCTION = {
-    "sign:weakness",
-    "sign:weakness_function",
-    "sign:numbness",
-    "sign:speech_change",
-    "sign:face_droop",
-    "sign:one_side_weakness",
-    "sign:paralysis",
-    "sign:heaviness",
-    "sign:cannot_walk",
-    "sign:confusion",
-    "sign:falls",
-}
-# Findings composed from a body part and a problem word: they may overlap a more specific one.
-GENERIC_SIGNS = {"sign:weakness", "sign:heaviness", "sign:numbness", "sign:malaise", "sign:muscle_pain"}
-# Signs that are no red flag by themselves: in a question they are a topic.
-NOT_RED_FLAGS = {"sign:twitching", "sign:widespread", "sign:health_anxiety", "sign:spasms", "sign:cramps"}
-# Signs that ask for help now whoever has them ("my calf twitches, and my dad just collapsed").
-ANY_SUBJECT = {
-    "sign:fainting",
-    "sign:seizure",
-    "sign:crisis",
-    "sign:thinks_stroke",
-    "sign:breathing_difficulty",
-    "sign:cannot_swallow",
-    "sign:chest_pain",
-}
-# Findings that "then it passed" or "used to" make history. Stroke signs (a droop,
-# one side, speech, numbness) and fainting are left out: the policy counts them
-# even if they have passed.
-RESOLVABLE = {
-    "sign:breathing_difficulty",
-    "sign:breathless",
-    "sign:weakness",
-    "sign:weakness_function",
-    "sign:cannot_walk",
-    "sign:heaviness",
-    "sign:malaise",
-    "sign:falls",
-    "sign:cramps",
-    "sign:muscle_pain",
-    "sign:spasms",
-}
-# Emergencies of the moment that a time long ago turns into history ("I fainted once when I was 15").
-ACUTE = {
-    "sign:fainting",
-    "sign:seizure",
-    "sign:chest_pain",
-    "sign:thinks_stroke",
-    "sign:face_droop",
-    "sign:paralysis",
-    "sign:breathing_difficulty",
-    "sign:cannot_swallow",
-    "sign:one_side_weakness",
-}
-# Signs that normal exertion explains ("out of breath after my 10k run", "jelly legs after leg day").
-EXERTIONAL = {
-    "sign:breathless",
-    "sign:breathing_difficulty",
-    "sign:heaviness",
-    "sign:weakness",
-    "sign:malaise",
-    "sign:falls",
-}
-# Words in a sign's own span that tell a body region (for spreading weakness).
-ARM_WORDS = {
-    "arm",
-    "arms",
-    "hand",
-    "hands",
-    "finger",
-    "fingers",
-    "thumb",
-    "thumbs",
-    "wrist",
-    "wrists",
-    "shoulder",
-    "shoulders",
-    "grip",
-    "elbow",
-    "elbows",
-    "forearm",
-    "forearms",
-    "bicep",
-    "biceps",
-}
-LEG_WORDS = {
-    "leg",
-    "legs",
-    "foot",
-    "feet",
-    "thigh",
-    "thighs",
-    "calf",
-    "calves",
-    "knee",
-    "knees",
-    "ankle",
-    "ankles",
-    "toe",
-    "toes",
-    "hip",
-    "hips",
-    "shin",
-    "shins",
-}
-REGION = {
-    "arm": "upper",
-    "hand": "upper",
-    "shoulder": "upper",
-    "thigh": "lower",
-    "leg": "lower",
-    "calf": "lower",
-    "foot": "lower",
-    "buttock": "lower",
-    "chest": "trunk",
-    "back": "trunk",
-    "abdomen": "trunk",
-    "eyelid": "head",
-    "face": "head",
-    "tongue": "head",
-    "neck": "head",
-}
 
-SUBJECT_WORDS = {
-    "family": {
-        "dad",
-        "father",
-        "mum",
-        "mother",
-        "brother",
-        "sister",
-        "son",
-        "daughter",
-        "grandad",
-        "grandpa",
-        "grandfather",
-        "grandma",
-        "grandmother",
-        "granny",
-        "gran",
-        "nan",
-        "nana",
-        "uncle",
-        "aunt",
-        "auntie",
-        "cousin",
-        "niece",
-        "nephew",
-        "baby",
-        "child",
-        "kid",
-        "kids",
-        "children",
-        "parents",
-        "grandson",
-        "granddaughter",
-        "stepdad",
-        "stepmum",
-        "twin",
-        "papa",
-        "mama",
-    },
-    "partner": {"husband", "wife", "partner", "boyfriend", "girlfriend", "fiance", "fiancee", "spouse"},
-    "other": {
-        "friend",
-        "colleague",
-        "flatmate",
-        "roommate",
-        "patient",
-        "neighbour",
-        "neighbor",
-        "boss",
-        "client",
-        "coworker",
-        "teacher",
-        "student",
-        "housemate",
-        "mate",
-        "doctor",
-        "gp",
-        "neurologist",
-        "neuro",
-        "dentist",
-        "physio",
-        "nurse",
-        "consultant",
-        "specialist",
-        "doc",
-    },
-    "pet": {"dog", "cat", "puppy", "kitten", "horse", "pet", "rabbit", "hamster"},
-}
-PROFESSIONALS = {
-    "doctor",
-    "gp",
-    "neurologist",
-    "neuro",
-    "dentist",
-    "physio",
-    "nurse",
-    "consultant",
-    "specialist",
-    "doc",
-}
-GENERIC_WORDS = {"someone", "somebody", "people", "anyone", "anybody", "patients", "everyone", "person", "others"}
-THIRD_PERSON = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
 CLAUSE_WORDS = {
     "and",
     "but",
@@ -359,39 +152,6 @@ LIST_WORDS = {
 HARD_BOUNDARY = {".", "!", "?", ";", ":", "(", ")", "-", "\u2013", "\u2014", "...", "\n"}
 SUBJECT_PRONOUNS = {"i", "my", "he", "she", "it", "they", "we", "his", "her", "their", "this", "that"}
 CAUSAL = {"after", "from", "following", "during", "post", "while", "since", "with", "on"}
-# Cues that report what someone else said or wrote: their scope runs on through a list.
-REPORTED_CUES = {
-    "read that",
-    "read online",
-    "read about",
-    "reading about",
-    "read somewhere",
-    "googled",
-    "google says",
-    "heard that",
-    "heard about",
-    "apparently",
-    "they say",
-    "people say",
-    "forums say",
-    "articles say",
-    "it says",
-    "a video of",
-    "video of",
-}
-IF_CUES = {
-    "if",
-    "what if",
-    "in case",
-    "unless",
-    "suppose",
-    "supposing",
-    "imagine",
-    "whether",
-    "when i get",
-    "if i get",
-    "if i ever",
-}
 
 
 @dataclass(frozen=True)
@@ -508,6 +268,30 @@ _WordsLoader.yaml_implicit_resolvers = {
 
 def load_lexicon(path: Path = LEXICON_FILE) -> dict:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=_WordsLoader)
+
+
+# Groups of facts and words with a job in reading context: data, in the lexicon
+# (FACT_GROUPS and WORDS), named here once for the code that reads them.
+_LEXICON = load_lexicon()
+_GROUPS = {name: frozenset(facts) for name, facts in _LEXICON["FACT_GROUPS"].items()}
+_WORDS = _LEXICON["WORDS"]
+LOSS_OF_FUNCTION = _GROUPS["loss_of_function"]
+GENERIC_SIGNS = _GROUPS["generic_signs"]
+NOT_RED_FLAGS = _GROUPS["not_red_flags"]
+ANY_SUBJECT = _GROUPS["any_subject"]
+RESOLVABLE = _GROUPS["resolvable"]
+ACUTE = _GROUPS["acute"]
+EXERTIONAL = _GROUPS["exertional"]
+ARM_WORDS = frozenset(_WORDS["arm"])
+LEG_WORDS = frozenset(_WORDS["leg"])
+REGION: Dict[str, str] = dict(_WORDS["region"])
+SUBJECT_WORDS: Dict[str, Set[str]] = {kind: set(words) for kind, words in _WORDS["subjects"].items()}
+PROFESSIONALS = frozenset(_WORDS["professionals"])
+GENERIC_WORDS = frozenset(_WORDS["generic_people"])
+THIRD_PERSON = frozenset(_WORDS["third_person"])
+INABILITY = frozenset(_WORDS["inability"])
+REPORTED_CUES = frozenset(_WORDS["reported_cues"])
+IF_CUES = frozenset(_WORDS["if_cues"])
 
 
 class Normaliser:
@@ -1206,20 +990,6 @@ class Reading:
         return any(t.kind == "not_sudden" for t in self.times)
 
 
-# Words inside a finding that make it an inability ("cannot speak good").
-INABILITY = {
-    "not",
-    "cannot",
-    "unable",
-    "hardly",
-    "barely",
-    "never",
-    "trouble",
-    "difficulty",
-    "struggle",
-    "struggling",
-    "struggled",
-}
 
 
 def _longest(found: List[Tuple[int, int]]) -> List[Tuple[int, int]]:

@@ -184,3 +184,14 @@ def test_a_normal_emg_said_with_a_comma_is_an_assessment_and_nothing_else_is():
         "exam season, twitching all over",
     ):
         assert "history:assessed_benign" not in extract(text).present, text
+
+
+def test_the_fact_groups_name_only_signs_the_lexicon_knows():
+    """FACT_GROUPS in lexicon.yml steer how findings are read: a misspelt fact would do nothing, silently."""
+    from actions.clinical.extractor import load_lexicon
+
+    lexicon = load_lexicon()
+    known = {f"sign:{name}" for name in lexicon["SIGN"]} | {"sign:widespread", "sign:bulbar_or_breathing"}
+    for group, facts in lexicon["FACT_GROUPS"].items():
+        assert set(facts) <= known, (group, set(facts) - known)
+
