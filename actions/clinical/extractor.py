@@ -990,8 +990,6 @@ class Reading:
         return any(t.kind == "not_sudden" for t in self.times)
 
 
-
-
 def _longest(found: List[Tuple[int, int]]) -> List[Tuple[int, int]]:
     """Overlapping matches of one key joined into the longest."""
     out: List[List[int]] = []

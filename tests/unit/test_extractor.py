@@ -194,4 +194,3 @@ def test_the_fact_groups_name_only_signs_the_lexicon_knows():
     known = {f"sign:{name}" for name in lexicon["SIGN"]} | {"sign:widespread", "sign:bulbar_or_breathing"}
     for group, facts in lexicon["FACT_GROUPS"].items():
         assert set(facts) <= known, (group, set(facts) - known)
-
