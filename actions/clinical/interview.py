@@ -188,6 +188,18 @@ def _red_flag(findings: Findings) -> bool:
     )
 
 
+def _weakness_ruled_out(findings: Findings) -> bool:
+    """ "No weakness, I can still lift and run fine": the story answers the first
+    question. A bare "no weakness" does not: the question asks about what people
+    do (dropping things, tripping, buttons, stairs), which a denial of "weakness"
+    can miss."""
+    return (
+        "sign:weakness" in findings.absent
+        and "sign:normal_function" in findings.present
+        and not any(f in findings.present for f in WEAKNESS_FACTS)
+    )
+
+
 def derived_slots(findings: Findings, slots: Dict[str, object]) -> Dict[str, object]:
     """Slot values the findings already answer, including skipped questions.
 
@@ -213,6 +225,8 @@ def derived_slots(findings: Findings, slots: Dict[str, object]) -> Dict[str, obj
             and group is OTHER_RED_FLAG_FACTS
             and all(f in findings.absent for f in ("sign:speech_change", "sign:breathless", "sign:numbness"))
         ):
+            out[slot] = Answer.NO
+        elif slots.get(slot) is None and group is WEAKNESS_FACTS and _weakness_ruled_out(findings):
             out[slot] = Answer.NO
     merged = {**slots, **out}
     onset = _relevant("symptom_onset", findings.present)

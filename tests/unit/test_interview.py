@@ -365,3 +365,22 @@ def test_feeling_weak_with_everything_still_possible_is_no_real_weakness(domain)
     )
     assert later.slots["weakness_or_wasting"].startswith("yes") and "weakness_or_wasting" in later.corrected
     assert triage(later.findings).level == "urgent"
+
+
+def test_a_story_that_rules_out_weakness_is_not_asked_about_it_again():
+    """ "No weakness, I can still lift and run fine" answers the first question; a bare
+    "no weakness" does not, since the question asks about what people do."""
+    told = check_turn(
+        None,
+        "my calf has twitched for 3 weeks, no weakness, I can still lift and run fine",
+        "describe_symptoms",
+        Findings(),
+        {},
+    )
+    assert told.slots["weakness_or_wasting"] == "no"
+    bare = check_turn(None, "my calf has twitched for 3 weeks, no weakness", "describe_symptoms", Findings(), {})
+    assert "weakness_or_wasting" not in bare.slots
+    mixed = check_turn(
+        None, "no weakness, I can still run fine, but I keep tripping", "describe_symptoms", Findings(), {}
+    )
+    assert mixed.slots["weakness_or_wasting"].startswith("yes")
