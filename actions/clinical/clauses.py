@@ -27,7 +27,10 @@ INTENSIFIED_WORDS = (
 )
 CLAUSE_BREAK = re.compile(
     r"[,;:()]|\s[-\u2013\u2014]+\s|\band\b(?!\s+(?:off|then|needles|forth|down|there|pains|ends)\b)|\b(?:but|because|cos|coz|though|tho|although|while|whereas|"
-    rf"which|plus|then|or)\b|\bso\b(?!\s+(?:{INTENSIFIED_WORDS})\b)",
+    rf"which|plus|then|or)\b|\bso\b(?!\s+(?:{INTENSIFIED_WORDS})\b)"
+    # "what do I do my face is drooping": the plea is a clause of its own.
+    r"|(?<=what do i do)\s|(?<=what should i do)\s|(?<=what can i do)\s|(?<=what to do)\s|(?<=please help)\s"
+    r"|(?<=help me)\s|(?<=what do we do)\s",
     re.I,
 )
 INTENSIFIED = re.compile(INTENSIFIED_WORDS)
@@ -120,6 +123,14 @@ PRESUPPOSING = re.compile(
 # A clause that gives a reason inside a question is a statement again:
 # "can stress do this, because my legs feel weak?"
 STATEMENT_AGAIN = re.compile(r"^(?:because|cos|coz|as i|as my|since i|since my)\b", re.I)
+# A clause that starts with its own subject is a statement of its own.
+OWN_SUBJECT = re.compile(
+    r"^(?:and\s+|but\s+|now\s+)?(?:my|i|i'm|im|i've|ive|i'd|id|i am|he|she|he's|hes|she's|shes|his|her|they|their|we|"
+    r"our|it's|its|there's|theres)\b(?!\s*\?)",
+    re.I,
+)
+# Questions that suppose: what follows them in the sentence is supposed too.
+SUPPOSING = re.compile(r"^(?:what if|if|suppose|imagine|in case|will|would|could|might|can)\b", re.I)
 # "my calf twitches and so does my arm" is no question.
 SO_DOES = re.compile(
     r"^\W*(?:and\s+)?(?:so|nor|neither)\s+(?:do|does|did|is|are|am|was|were|has|have|can|will)\b", re.I
@@ -168,14 +179,20 @@ def clauses(text: str) -> Tuple[Clause, ...]:
         cuts = [0] + [m.start() for m in CLAUSE_BREAK.finditer(sentence)] + [len(sentence)]
         parts = [(s_start + a, s_start + b) for a, b in zip(cuts, cuts[1:]) if sentence[a:b].strip(" ,;:()-")]
         in_question = presupposing = seen = False
+        opener = ""
         marked = []
         for start, end in parts:
             content = text[_strip_filler(text, start, end) : end].strip(" ,;:()-\u2013\u2014")
             first = not seen
             seen = seen or bool(content)
-            if in_question and STATEMENT_AGAIN.match(content):
+            if in_question and (
+                STATEMENT_AGAIN.match(content) or (OWN_SUBJECT.match(content) and not SUPPOSING.match(opener))
+            ):
+                # "what should I do, my dad collapsed": a clause with a subject of its own
+                # says something; only a list goes on asking ("can it cause weakness, or numbness?"),
+                # and so does a supposition ("what if it's ALS and I can't breathe?").
                 in_question = presupposing = False
-            elif not in_question and content and not NOT_QUESTION.match(content) and not SO_DOES.match(text[start:end]):
+            if not in_question and content and not NOT_QUESTION.match(content) and not SO_DOES.match(text[start:end]):
                 starts_question = bool(
                     WH_START.match(content)
                     or (first and asks and WH_FIRST.match(content))
@@ -189,6 +206,7 @@ def clauses(text: str) -> Tuple[Clause, ...]:
                 )
                 if starts_question:
                     in_question = True
+                    opener = content
                     presupposing = bool(PRESUPPOSING.match(content))
             marked.append([start, end, in_question, presupposing])
         # "my calf has twitched for weeks, normal?": a "?" with no question word

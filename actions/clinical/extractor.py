@@ -623,20 +623,41 @@ class Reading:
                     value = days_since_month(since_month.group(1))
                 if kind == "duration":
                     value = _duration_days(match)
-                    if value is None or AGE_BEFORE.search(lower[: match.start()]):
-                        continue  # "I am 24 years (old)" is an age
+                    if (
+                        value is None
+                        or AGE_BEFORE.search(lower[: match.start()])
+                        or re.match(r"\s*(?:-\s*)?old\b", lower[match.end() :])
+                    ):
+                        continue  # "I am 24 years", "my 10 year old": an age
+                    if match.group(0).strip() == "last year" and not re.search(
+                        r"\b(?:for|over|in|the)\s*$", lower[: match.start()]
+                    ):
+                        continue  # "chest pain last year": long ago (remote), not how long
+                    if match.group(0).rstrip().endswith("ago") and value >= 365:
+                        # "I fainted five years ago": also long ago (remote), for what it is attached to.
+                        self.times.append(
+                            _Time(
+                                "remote",
+                                None,
+                                tokens[0],
+                                tokens[-1] + 1,
+                                self.text[match.start() : match.end()],
+                                measure=False,
+                            )
+                        )
                 self.times.append(
                     _Time(
                         kind, value, tokens[0], tokens[-1] + 1, self.text[match.start() : match.end()], measure=measure
                     )
                 )
         durations = [t for t in self.times if t.kind == "duration"]
-        # A word that is part of a longer duration is not a time of its own ("last week" in "for the last week").
+        # A word that is part of a longer duration is not a time of its own ("last week" in "for the last week"),
+        # except long ago ("chest pain last year").
         self.times = [
             t
             for t in self.times
             if t.kind == "duration"
-            or t.kind in ("event", "since_event", "not_sudden")
+            or t.kind in ("event", "since_event", "not_sudden", "remote")
             or not any(d.start < t.end and t.start < d.end for d in durations)
         ]
 
@@ -774,7 +795,8 @@ class Reading:
                 if (
                     span.prefix in ("sign", "history", "topic")
                     and end <= span.start < stop
-                    and span.fact != "sign:twitching"
+                    # "what if I just ended it all": thoughts of ending one's life count however said
+                    and span.fact not in ("sign:twitching", "sign:crisis")
                 ):
                     span.hypothetical = True
 
@@ -817,6 +839,8 @@ class Reading:
                 continue
             if clause.presupposing and span.prefix == "sign" and span.fact not in NOT_RED_FLAGS:
                 continue  # "why is my face drooping?" reports the droop
+            if span.fact == "sign:crisis":
+                continue  # "is there any point in living?" is said, not asked about
             if span.fact == "sign:thinks_stroke" and re.search(
                 r"\b(?:am i|is this|is it)\b", self.text[clause.start : clause.end], re.I
             ):
@@ -1139,7 +1163,10 @@ def _read(text: str):
     # and so is the same thing mentioned again later ("... mentioning the fainting because").
     remote = {span.fact for span in spans if span.fact in ACUTE and any(k == "remote" for k, _, _ in span.times)}
     for span in spans:
-        if span.fact in remote and all(k == "remote" for k, _, _ in span.times):
+        recent = any(
+            k in ("sudden", "days") or (k == "duration" and d is not None and d < 365) for k, d, _ in span.times
+        )
+        if span.fact in remote and not recent:
             span.cancelled = True
             reading.set_aside.append(span)
     # Over and done with: "then it passed", "that all went away" end what came before
@@ -1330,6 +1357,13 @@ def _purpose(reading: Reading, span: _Span) -> bool:
     return len(before) == 2 and before[0] == "for" and before[1] in ("my", "his", "her", "their", "the", "a")
 
 
+def _in_clause_of_twitching(reading: "Reading", spans: List[_Span], found: List[Mention], words: str) -> bool:
+    clauses_of_time = {reading.clause_of[t.start] for t in reading.times if t.text == words}
+    return any(
+        m.fact == "sign:twitching" and reading.clause_of[s.start] in clauses_of_time for m, s in zip(found, spans)
+    )
+
+
 def _time_facts(
     findings: Findings, reading: Reading, found: List[Mention], spans: List[_Span], has_twitch: bool, other_signs: bool
 ) -> None:
@@ -1373,10 +1407,16 @@ def _time_facts(
         for k, d, t in s.times
         if d is not None and k not in ("event", "since_event", "remote") and t in measured
     ]
+    # "Bell's palsy 10 years ago, now my eyelid twitches since Monday": a time said in
+    # the twitching's own clause wins over one it only shares a sentence with.
+    own = [(d, t) for d, t in twitch_times if _in_clause_of_twitching(reading, spans, found, t)]
+    twitch_times = own or twitch_times
     lone = []
     for time in reading.times:
         if time.days is None or not time.measure or time.kind in ("event", "since_event", "remote", "not_sudden"):
             continue
+        if time.text.rstrip().lower().endswith("ago") and time.days >= 365:
+            continue  # "Bell's palsy 10 years ago": a time of something else, unless given to the twitching
         given = any((time.kind, time.days, time.text) in s.times for s in spans)
         clause = reading.clause_of[time.start]
         elsewhere = any(reading.clause_of[m[0]] == clause and m[1] != "self" for m in reading.markers) or any(
