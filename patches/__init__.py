@@ -7,7 +7,8 @@ or channels installs nothing, so `rasa train`, `rasa test` and the unit tests
 run Rasa as it comes. Each patch names the package versions it was written
 for and refuses, with one log line, on any other: an upgrade turns a patch
 off instead of breaking it silently. `BFS_PATCHES=off` turns them all off
-(`make bench` measures both ways).
+(`make bench` measures both ways); `BFS_PATCHES=without:name,...` leaves out
+the ones named (`scripts/bench.py --without name` measures what one is worth).
 """
 
 from __future__ import annotations
@@ -59,6 +60,14 @@ def enabled(environ: Optional[Mapping[str, str]] = None) -> bool:
     return value.strip().lower() not in ("off", "0", "false", "no")
 
 
+def left_out(environ: Optional[Mapping[str, str]] = None) -> List[str]:
+    """Patches named in BFS_PATCHES=without:a,b (to measure what each one is worth)."""
+    value = (environ if environ is not None else os.environ).get(SWITCH, "").strip()
+    if not value.lower().startswith("without:"):
+        return []
+    return [name.strip() for name in value.split(":", 1)[1].split(",") if name.strip()]
+
+
 def _version(package: str) -> Optional[str]:
     try:
         return metadata.version(package)
@@ -77,7 +86,14 @@ def install(
         logger.info("Rasa patches off (%s=off)", SWITCH)
         return []
     found = versions if versions is not None else {p: _version(p) for p in WRITTEN_FOR}
+    skipped = left_out(environ)
+    unknown = set(skipped) - {patch.name for patch in _table()}
+    if unknown:
+        logger.warning("%s names no such patch: %s", SWITCH, ", ".join(sorted(unknown)))
     for patch in _table():
+        if patch.name in skipped:
+            logger.info("Patch %s left out (%s)", patch.name, SWITCH)
+            continue
         wrong = [
             f"{p} {found.get(p)} (written for {WRITTEN_FOR[p]})"
             for p in patch.packages

@@ -64,14 +64,12 @@ class Server:
     """One Rasa server (and, for ours, the action server), started by the launcher."""
 
     def __init__(
-        self, name: str, cwd: Path, model: Path, ours: bool, logs: Path, in_memory: bool = False, patched: bool = True
+        self, name: str, cwd: Path, model: Path, ours: bool, logs: Path, in_memory: bool = False, patches: str = "on"
     ) -> None:
         self.name = name
         self.port = free_port()
         self.processes = Processes()
-        env = dict(
-            os.environ, RASA_TELEMETRY_ENABLED="false", SANIC_HOST="127.0.0.1", BFS_PATCHES="on" if patched else "off"
-        )
+        env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", SANIC_HOST="127.0.0.1", BFS_PATCHES=patches)
         if ours:
             action_port = free_port()
             env.update(ACTION_PORT=str(action_port), TRACKER_DB=str(logs / f"{name}-tracker.db"))
@@ -161,8 +159,8 @@ def train(command: List[str], cwd: Path, label: str) -> float:
 
 
 def measure_both(servers: Dict[str, Server], scripts: Dict[str, List[str]], rounds: Dict[int, int]) -> Dict:
-    """Alternates batches between the two servers, so that whatever else the
-    machine does affects both alike. Only one server is busy at a time."""
+    """Alternates batches between the servers, so that whatever else the
+    machine does affects them all alike. Only one server is busy at a time."""
     results: Dict[str, Dict[str, object]] = {
         name: {"ready_s": round(server.ready_s, 1)} for name, server in servers.items()
     }
@@ -183,34 +181,31 @@ def measure_both(servers: Dict[str, Server], scripts: Dict[str, List[str]], roun
     return results
 
 
-def report(ours: Dict, base: Dict, unpatched: Optional[Dict] = None) -> str:
-    """The table: ours, the baseline, ours/baseline, and ours with the patches off when measured."""
-    lines = [f"{'':28}{'ours':>12}{'baseline':>12}{'ours/base':>11}" + (f"{'patches off':>13}" if unpatched else "")]
-
-    def row(label: str, a: Optional[float], b: Optional[float], unit: str = "", off: Optional[float] = None) -> None:
-        ratio = f"{a / b:.2f}x" if a is not None and b else "-"
-        shown = ["-" if v is None else f"{v}{unit}" for v in (a, b, off)]
-        lines.append(f"{label:28}{shown[0]:>12}{shown[1]:>12}{ratio:>11}" + (f"{shown[2]:>13}" if unpatched else ""))
+def report(ours: Dict, base: Dict, variants: Optional[Dict[str, Dict]] = None) -> str:
+    """The table: ours, the baseline, ours/baseline, and ours in each variant measured
+    (the patches off, or one left out)."""
+    variants = variants or {}
+    lines = [f"{'':28}{'ours':>12}{'baseline':>12}{'ours/base':>11}" + "".join(f"{n[:15]:>16}" for n in variants)]
 
     def get(result: Optional[Dict], *keys: str) -> Optional[float]:
         for key in keys:
             result = (result or {}).get(key)
         return result
 
+    def row(label: str, keys: tuple, unit: str = "") -> None:
+        a, b = get(ours, *keys), get(base, *keys)
+        ratio = f"{a / b:.2f}x" if a is not None and b else "-"
+        shown = ["-" if v is None else f"{v}{unit}" for v in [a, b] + [get(v, *keys) for v in variants.values()]]
+        lines.append(f"{label:28}{shown[0]:>12}{shown[1]:>12}{ratio:>11}" + "".join(f"{e:>16}" for e in shown[2:]))
+
     for senders in (1, 10):
         key = f"{senders}_senders"
         for metric, unit in (("p50_ms", " ms"), ("p95_ms", " ms"), ("mean_ms", " ms"), ("msg_per_s", "")):
-            row(
-                f"{metric} ({senders} sender{'s' if senders > 1 else ''})",
-                ours[key][metric],
-                base[key][metric],
-                unit,
-                get(unpatched, key, metric),
-            )
-    row("Rasa server RSS", ours["rss_mb"], base["rss_mb"], " MB", get(unpatched, "rss_mb"))
-    row("Rasa server peak RSS", ours["peak_rss_mb"], base["peak_rss_mb"], " MB", get(unpatched, "peak_rss_mb"))
-    row("ready (model loaded)", ours["ready_s"], base["ready_s"], " s", get(unpatched, "ready_s"))
-    row("training from scratch", ours.get("train_s"), base.get("train_s"), " s")
+            row(f"{metric} ({senders} sender{'s' if senders > 1 else ''})", (key, metric), unit)
+    row("Rasa server RSS", ("rss_mb",), " MB")
+    row("Rasa server peak RSS", ("peak_rss_mb",), " MB")
+    row("ready (model loaded)", ("ready_s",), " s")
+    row("training from scratch", ("train_s",), " s")
     lines.append(f"{'action server RSS (ours)':28}{str(ours.get('action_server_rss_mb')) + ' MB':>12}")
     for name, result in (("ours", ours), ("baseline", base)):
         lines.append(f"\np50 by message, 1 sender ({name}):")
@@ -259,6 +254,13 @@ def main(argv: List[str]) -> int:
         action="store_true",
         help="skip serving ours a second time with the patches off (BFS_PATCHES=off)",
     )
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        metavar="PATCH",
+        help="also serve ours without this one patch (repeatable; the names are in patches/__init__.py)",
+    )
     parser.add_argument("--out", default=str(ROOT / "results" / "bench.json"))
     args = parser.parse_args(argv)
     if not OUR_MODEL.exists():
@@ -299,15 +301,20 @@ def main(argv: List[str]) -> int:
         if not args.no_patches_off:
             print("==> Starting ours again with the patches off (BFS_PATCHES=off)", flush=True)
             servers["patches off"] = Server(
-                "patches-off", ROOT, OUR_MODEL, True, logs, in_memory=args.in_memory, patched=False
+                "patches-off", ROOT, OUR_MODEL, True, logs, in_memory=args.in_memory, patches="off"
             )
             print(f"    ready in {servers['patches off'].ready_s:.1f} s", flush=True)
+        for patch in args.without:
+            print(f"==> Starting ours again without the patch {patch}", flush=True)
+            servers[f"-{patch}"] = Server(
+                f"without-{patch}", ROOT, OUR_MODEL, True, logs, in_memory=args.in_memory, patches=f"without:{patch}"
+            )
         print("==> Starting the baseline's server", flush=True)
         servers["baseline"] = Server("baseline", baseline_dir, baseline_model, False, logs)
         print(f"    ready in {servers['baseline'].ready_s:.1f} s", flush=True)
         results = measure_both(
             servers,
-            {"ours": OUR_SCRIPT, "patches off": OUR_SCRIPT, "baseline": BASELINE_SCRIPT},
+            {name: BASELINE_SCRIPT if name == "baseline" else OUR_SCRIPT for name in servers},
             {1: args.rounds, 10: max(1, args.rounds // 2)},
         )
     finally:
@@ -321,8 +328,8 @@ def main(argv: List[str]) -> int:
         f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, "
         f"Python {platform.python_version()}"
     )
-    unpatched = results.get("patches off")
-    print(f"\n{machine}\n\n{report(ours, base, unpatched)}\n")
+    variants = {name: result for name, result in results.items() if name not in ("ours", "baseline")}
+    print(f"\n{machine}\n\n{report(ours, base, variants)}\n")
     print("\n".join(targets(ours, base)))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(
@@ -331,7 +338,7 @@ def main(argv: List[str]) -> int:
                 "machine": machine,
                 "ours": ours,
                 "baseline": base,
-                "patches_off": unpatched,
+                "variants": variants,
                 "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             },
             indent=2,

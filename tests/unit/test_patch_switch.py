@@ -51,6 +51,14 @@ def test_one_switch_turns_them_all_off(fake_table, value):
     assert fake_table == [] and patches.installed() == []
 
 
+def test_one_patch_can_be_left_out_by_name(fake_table, caplog):
+    environ = {patches.SWITCH: "without:plain, no_such_patch"}
+    with caplog.at_level(logging.WARNING, logger="patches"):
+        assert patches.install(environ=environ, versions=dict(patches.WRITTEN_FOR)) == [
+            "tensorflow_private", "no_package"]
+    assert any("no_such_patch" in r.getMessage() for r in caplog.records)
+
+
 def test_the_table_covers_every_patch_once_and_names_known_packages():
     table = patches._table()
     assert len({p.name for p in table}) == len(table) == 7
