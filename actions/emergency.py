@@ -14,8 +14,8 @@ from typing import Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clinical.extractor import Findings
-from actions.clinical.triage import TriageResult, emergency_echo, triage
+from clinical.extractor import Findings
+from clinical.triage import TriageResult, emergency_echo, triage
 
 
 def latest_findings(tracker: Tracker) -> Findings:

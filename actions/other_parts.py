@@ -15,8 +15,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import emergency
-from actions.clinical.triage import whole_safety_net
 from actions.settings import load_settings
+from clinical.triage import whole_safety_net
 
 # Before a symptom check, a worried question about the meaning of the symptoms
 # ("is it ALS?", "should I worry?") gets one short, honest answer: what the

@@ -1,6 +1,6 @@
 """Rasa glue for the symptom check: start it, validate the form, give the result.
 
-The decisions live in actions/clinical (interview.py, triage.py); these actions
+The decisions live in clinical (interview.py, triage.py); these actions
 only read slots, call them, and turn the results into messages and events.
 """
 
@@ -12,8 +12,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clinical.extractor import Findings
-from actions.clinical.interview import (
+from actions.emergency import advise, just_advised, latest_findings, plays_it_down
+from actions.other_parts import answer_openers, answer_questions, faq_topic, utter_faq
+from clinical.extractor import Findings
+from clinical.interview import (
     EXAMPLES,
     MAX_UNCLEAR,
     NOT_NEEDED,
@@ -23,9 +25,7 @@ from actions.clinical.interview import (
     answer_findings,
     take_turn,
 )
-from actions.clinical.triage import facts_in, happening_now_line, load_rules, triage
-from actions.emergency import advise, just_advised, latest_findings, plays_it_down
-from actions.other_parts import answer_openers, answer_questions, faq_topic, utter_faq
+from clinical.triage import facts_in, happening_now_line, load_rules, triage
 
 FINDINGS_SLOT = "clinical_findings"
 SKIPPED = Answer.SKIPPED

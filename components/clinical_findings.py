@@ -5,7 +5,7 @@ component adds each finding as an entity (`finding`, with role `absent` for
 denied ones, plus `age` and `duration_days`) and the whole reading to the parse
 result's `clinical` field: the findings, the triage level they reach on their
 own, whether the message describes symptoms, and what it says as an answer
-inside a check (actions/clinical/reading.py). The actions read it from there
+inside a check (clinical/reading.py). The actions read it from there
 and never parse the text again. `MainIntentSelector`
 (components/message_parts.py) turns that into the intent: an emergency finding
 makes a message `report_emergency` whatever the classifier said, so the
@@ -25,8 +25,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.clinical.extractor import Understanding, understand
-from actions.clinical.reading import payload
+from clinical.extractor import Understanding, understand
+from clinical.reading import payload
 from components.parts import PART_KEY
 
 EXTRACTOR = "ClinicalFindingExtractor"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 
-from actions.clinical.extractor import understand
+from clinical.extractor import understand
 from components.clinical_findings import entities_of
 
 

@@ -63,14 +63,14 @@ def tracker(servers, sender: str) -> dict:
 
 def reading(text: str) -> dict:
     """The parse data's `clinical` field for a message, as the NLU component builds it."""
-    from actions.clinical.reading import read_message
+    from clinical.reading import read_message
 
     return read_message(text)
 
 
 def check_turn(requested, text: str, intent, so_far, slots):
     """take_turn with the message read as the NLU component and the form action read it."""
-    from actions.clinical.interview import answer_findings, take_turn
+    from clinical.interview import answer_findings, take_turn
 
     said = answer_findings(reading(text), so_far.subject if requested else None)
     return take_turn(requested, text, intent, so_far, slots, said)

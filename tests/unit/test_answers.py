@@ -132,7 +132,7 @@ def test_a_doctor_request_answers_thanks_before_and_a_question_after():
 
 
 def clinical_tracker(text: str, intent: str, topic: Optional[str] = None) -> Tracker:
-    from actions.clinical.extractor import extract
+    from clinical.extractor import extract
 
     t = tracker(text, intent, topic)
     t.latest_message["clinical"] = {"findings": extract(text).to_dict()}
@@ -186,8 +186,8 @@ def test_a_question_about_a_red_flag_gets_its_answer_and_what_to_do_if_it_is_hap
 
 
 def test_an_unknown_onset_gets_the_instruction_and_the_onset_question_first():
-    from actions.clinical.interview import QUESTIONS
     from actions.symptom_check import ValidateSymptomCheckForm
+    from clinical.interview import QUESTIONS
 
     t = clinical_tracker("my left arm feels weak and my calf twitches", "describe_symptoms")
     t.slots = {q: None for q in QUESTIONS}
@@ -278,7 +278,7 @@ def test_not_wanting_to_go_or_waiting_to_see_is_playing_it_down():
 def test_when_to_see_doctor_is_answered_with_the_one_safety_net_filled_in():
     """The answer's text has a {safety_net} placeholder; the action sends the rule table's net
     with it, as a question part too ("is it ALS? when should I see a doctor?")."""
-    from actions.clinical.triage import whole_safety_net
+    from clinical.triage import whole_safety_net
 
     for t in (
         tracker("when should I see a doctor", "faq", "faq/when_to_see_doctor"),

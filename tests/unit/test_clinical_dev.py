@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.clinical.extractor import extract
-from actions.clinical.triage import triage
+from clinical.extractor import extract
+from clinical.triage import triage
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "tests" / "data" / "clinical_dev.yml"

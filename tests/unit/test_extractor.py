@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.clinical.extractor import Findings, extract, mentions
+from clinical.extractor import Findings, extract, mentions
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,7 @@ def test_nothing_in_empty_or_odd_input():
 def test_since_a_month_is_counted_from_the_calendar():
     from datetime import date
 
-    from actions.clinical.extractor import days_since_month
+    from clinical.extractor import days_since_month
 
     today = date(2026, 11, 25)
     assert days_since_month("July", today) == 147
@@ -139,8 +139,8 @@ def test_since_a_month_is_counted_from_the_calendar():
 def test_form_answers_as_people_type_them():
     from support import check_turn
 
-    from actions.clinical.extractor import Findings
-    from actions.clinical.interview import QUESTIONS
+    from clinical.extractor import Findings
+    from clinical.interview import QUESTIONS
 
     empty = {q: None for q in QUESTIONS}
     assert check_turn("person_age", "shes 31", "describe_symptoms", Findings(), empty).slots["person_age"] == "31"
@@ -188,7 +188,7 @@ def test_a_normal_emg_said_with_a_comma_is_an_assessment_and_nothing_else_is():
 
 def test_the_fact_groups_name_only_signs_the_lexicon_knows():
     """FACT_GROUPS in lexicon.yml steer how findings are read: a misspelt fact would do nothing, silently."""
-    from actions.clinical.extractor import load_lexicon
+    from clinical.extractor import load_lexicon
 
     lexicon = load_lexicon()
     known = {f"sign:{name}" for name in lexicon["SIGN"]} | {"sign:widespread", "sign:bulbar_or_breathing"}

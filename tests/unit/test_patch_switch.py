@@ -55,7 +55,9 @@ def test_one_patch_can_be_left_out_by_name(fake_table, caplog):
     environ = {patches.SWITCH: "without:plain, no_such_patch"}
     with caplog.at_level(logging.WARNING, logger="patches"):
         assert patches.install(environ=environ, versions=dict(patches.WRITTEN_FOR)) == [
-            "tensorflow_private", "no_package"]
+            "tensorflow_private",
+            "no_package",
+        ]
     assert any("no_such_patch" in r.getMessage() for r in caplog.records)
 
 

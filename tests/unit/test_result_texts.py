@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from test_faq_content import absolute_claims, grade, sentences, undated_referrals, words
 
-from actions.clinical.extractor import Findings, extract
-from actions.clinical.triage import LEVELS, load_rules, triage
 from actions.symptom_check import no_warning_signs, result_messages
+from clinical.extractor import Findings, extract
+from clinical.triage import LEVELS, load_rules, triage
 
 TIERS = load_rules()["safety_net"]
 # Every emergency of the triage policy, as the emergency tier says it.
@@ -133,7 +133,7 @@ def test_review2_2_the_breathing_question_tells_rest_from_lying_flat_or_effort()
     """Breathless at rest is an emergency; lying flat or on effort is urgent (triage policy)."""
     from support import check_turn
 
-    from actions.clinical.interview import QUESTIONS
+    from clinical.interview import QUESTIONS
 
     question = RESPONSES["utter_ask_symptom_check_form_speech_breathing_or_numbness"][0]
     assert re.search(r"at rest", question["text"]) and re.search(r"lie flat|lying flat", question["text"])

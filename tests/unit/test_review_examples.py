@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from actions.clinical.extractor import extract
-from actions.clinical.interview import describes_symptoms
-from actions.clinical.triage import triage
+from clinical.extractor import extract
+from clinical.interview import describes_symptoms
+from clinical.triage import triage
 
 RANK = {"self_care": 1, "routine": 2, "urgent": 3, "ask_onset": 3.5, "emergency": 4}
 

@@ -9,14 +9,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from support import reading
 
-from actions.clinical.extractor import extract
-from actions.clinical.interview import QUESTIONS
 from actions.symptom_check import (
     SKIPPED,
     ActionGiveTriageResult,
     ActionStartSymptomCheck,
     ValidateSymptomCheckForm,
 )
+from clinical.extractor import extract
+from clinical.interview import QUESTIONS
 
 
 def tracker(text: str, intent: str, slots: Optional[Dict[str, Any]] = None) -> Tracker:

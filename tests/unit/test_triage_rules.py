@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.clinical.extractor import extract
-from actions.clinical.triage import load_rules, triage
+from clinical.extractor import extract
+from clinical.triage import load_rules, triage
 
 # rule id -> (messages that fire it, near misses that must not)
 CASES = {
@@ -273,7 +273,7 @@ def test_the_crisis_response_comes_first_and_warmly():
 
 
 def test_the_emergency_reply_names_what_it_heard():
-    from actions.clinical.triage import emergency_echo
+    from clinical.triage import emergency_echo
 
     echo = emergency_echo(triage(extract("My face suddenly drooped and my mum is driving me to hospital")))
     assert '"face suddenly drooped"' in echo and "misunderstood" in echo

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
-from actions.clinical.clauses import is_question
-from actions.clinical.extractor import Findings
+from clinical.clauses import is_question
+from clinical.extractor import Findings
 
 # The check's questions in the order they are asked: the one place for it
 # (domain.yml's form lists the same slots in the same order; a test compares).

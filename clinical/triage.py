@@ -14,7 +14,7 @@ from typing import Any, Dict, FrozenSet, List, Optional
 
 import yaml
 
-from actions.clinical.extractor import Findings
+from clinical.extractor import Findings
 
 RULES_FILE = Path(__file__).with_name("triage_rules.yml")
 LEVELS = ("emergency", "urgent", "routine", "self_care")

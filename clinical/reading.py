@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from actions.clinical.extractor import Understanding, understand
-from actions.clinical.interview import describes_symptoms
-from actions.clinical.triage import load_rules, triage
+from clinical.extractor import Understanding, understand
+from clinical.interview import describes_symptoms
+from clinical.triage import load_rules, triage
 
 
 def read_message(text: str, classifier_says_emergency: bool = False) -> Dict[str, Any]:

@@ -24,7 +24,7 @@ from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 import yaml
 
-from actions.clinical.clauses import INTENSIFIED, clause_at, clauses, normalise, sentences
+from clinical.clauses import INTENSIFIED, clause_at, clauses, normalise, sentences
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.yml")
 
