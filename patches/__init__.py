@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 SWITCH = "BFS_PATCHES"
 # The versions every patch was written and tested for (requirements.lock).
-WRITTEN_FOR = {"rasa": "3.6.21", "tensorflow": "2.12.0", "keras": "2.12.0"}
+WRITTEN_FOR = {"rasa": "3.6.21"}
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,6 @@ def _table() -> List[Patch]:
         Patch("validator_built_once", s._build_validator_once, ("rasa",)),
         Patch("event_class_table", s._cache_event_classes, ("rasa",)),
         Patch("graph_cut_kept", s._cache_minimal_schemas, ("rasa",)),
-        Patch("prediction_graph_called_directly", s._call_prediction_graphs_directly, ("rasa", "tensorflow", "keras")),
         Patch("dialogue_states_kept", s._cache_past_states, ("rasa",)),
         Patch("certain_rules_decide", s._let_certain_rules_decide, ("rasa",)),
         Patch("gc_freeze_after_start", lambda: None, ()),  # run by the channels once the server is up

@@ -18,18 +18,21 @@ and 1.37x of the baseline on the four latency rows.
 3. graph_cut_kept (rasa): every run of the model graph worked out anew which
    nodes the targets need. Kept per graph and per set of targets: about 1 ms a
    message.
-4. prediction_graph_called_directly (rasa, tensorflow, keras): `tf.function`
-   matched its inputs against its signature on every call before running the
-   one graph it has; the graph is looked up once and called with TensorFlow's
-   private `_call_flat`. 0.3-0.5 ms a model call, 4-5 calls a message.
+4. (removed) prediction_graph_called_directly called TensorFlow's private
+   `ConcreteFunction._call_flat` to skip `tf.function`'s input matching.
+   `make bench` with it left out (results/bench_patches.json, 2026-11-25):
+   p50 19.9 ms vs 20.4 ms with it at 1 sender, 169.5 vs 164.9 ms at 10
+   senders: no measurable gain, so the private call is gone.
 5. dialogue_states_kept (rasa): the rule, memoization and TED policies each
    replayed the conversation into dialogue states; they are kept until the
    next event. 1.8 -> 0.8 ms a message.
 6. certain_rules_decide (rasa): every prediction ran TED (2-3 ms) though a
    rule or form decides each step of this assistant with full confidence,
    which TED and memoization cannot outrank; such a decision is taken without
-   running them, anything else runs all policies. The largest: about 6 ms a
-   message. Reads the graph runner's private nodes.
+   running them, anything else runs all policies. Reads the graph runner's
+   private nodes, kept because a target needs it: with it left out, p50 at 10
+   senders was 257 ms, 1.34x the baseline (target 1.3x); with it 165 ms, 0.86x
+   (`make bench`, results/bench_patches.json, 2026-11-25).
 7. gc_freeze_after_start (python): full garbage collections walked the loaded
    models' 840,000 objects, 200-450 ms each, every few hundred messages; the
    objects alive at start-up are frozen. Server CPU 24.5 -> 22.1 ms a message.
@@ -39,7 +42,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import weakref
 from typing import Any, Dict, Text
 
 logger = logging.getLogger(__name__)
@@ -122,46 +124,6 @@ def all_policies_predict(processor: Any, tracker: Any) -> Any:
     from rasa.core.processor import MessageProcessor
 
     return _ORIGINALS.get("predict_next", MessageProcessor._predict_next_with_tracker)(processor, tracker)
-
-
-def uncached_rasa_predict(model: Any, batch_in: Any) -> Any:
-    """Rasa's own prediction call (for the tests, which compare)."""
-    from rasa.utils.tensorflow.models import RasaModel
-
-    return _ORIGINALS.get("predict", RasaModel._rasa_predict)(model, batch_in)
-
-
-def _call_prediction_graphs_directly() -> None:
-    import tensorflow as tf
-    from keras.utils import tf_utils
-    from rasa.shared.constants import DIAGNOSTIC_DATA
-    from rasa.utils.tensorflow.models import RasaModel
-
-    original = _ORIGINALS["predict"] = RasaModel._rasa_predict
-    # A model's tf.function -> (its graph, its input specs); gone with the model.
-    graphs: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()
-
-    def _rasa_predict(self: RasaModel, batch_in: Any) -> Dict[Text, Any]:
-        step = self._tf_predict_step
-        if step is None or self._run_eagerly or not self.prepared_for_prediction:
-            return original(self, batch_in)  # the first call builds the function
-        if step not in graphs:
-            graphs[step] = (step.get_concrete_function(), tf.nest.flatten(step.input_signature))
-        graph, specs = graphs[step]
-        if len(batch_in) != len(specs):
-            return original(self, batch_in)
-        tensors = [
-            tf.convert_to_tensor(value, dtype_hint=spec.dtype) for value, spec in zip(batch_in, specs, strict=True)
-        ]
-        if not all(spec.is_compatible_with(tensor) for spec, tensor in zip(specs, tensors, strict=True)):
-            return original(self, batch_in)  # which raises TensorFlow's own error
-        self._training = False
-        outputs = tf_utils.sync_to_numpy_or_python_type(graph._call_flat(tensors, graph.captured_inputs))
-        if DIAGNOSTIC_DATA in outputs:
-            outputs[DIAGNOSTIC_DATA] = self._empty_lists_to_none_in_dict(outputs[DIAGNOSTIC_DATA])
-        return outputs
-
-    RasaModel._rasa_predict = _rasa_predict
 
 
 def freeze_after_start(blueprint: Any) -> None:

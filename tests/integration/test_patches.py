@@ -80,62 +80,22 @@ def test_the_graph_is_cut_to_its_targets_as_before(model_path, tmp_path):
 @pytest.fixture(scope="module")
 def conversation(model_path, servers):
     """A conversation with the trained model (in this process, with the test
-    servers' action server), and the inputs each neural model got."""
+    servers' action server), the patches installed."""
     import asyncio
 
     from rasa.core.agent import Agent
     from rasa.core.utils import read_endpoints_from_path
-    from rasa.utils.tensorflow.models import RasaModel
 
     patches.install(environ={})
-    fast = RasaModel._rasa_predict
-    inputs = {}
+    agent = Agent.load(str(model_path), action_endpoint=read_endpoints_from_path(servers["endpoints"]).action)
 
-    def capture(model, batch_in):
-        inputs.setdefault(type(model).__name__, []).append((model, batch_in))
-        return fast(model, batch_in)
+    async def talk():
+        for text in ("hello", "can coffee cause twitching?", "my calf twitches", "no", "what is bfs?"):
+            await agent.handle_text(text, sender_id="speedups")
+        return await agent.tracker_store.retrieve("speedups")
 
-    RasaModel._rasa_predict = capture
-    try:
-        agent = Agent.load(str(model_path), action_endpoint=read_endpoints_from_path(servers["endpoints"]).action)
-
-        async def talk():
-            for text in ("hello", "can coffee cause twitching?", "my calf twitches", "no", "what is bfs?"):
-                await agent.handle_text(text, sender_id="speedups")
-            return await agent.tracker_store.retrieve("speedups")
-
-        tracker = asyncio.run(talk())
-    finally:
-        RasaModel._rasa_predict = fast
-    return agent, tracker, inputs
-
-
-def test_predictions_are_the_same_when_the_graph_is_called_directly(conversation):
-    """DIET, the ResponseSelector and TED on real inputs from a conversation."""
-    import numpy as np
-    from rasa.utils.tensorflow.models import RasaModel
-
-    fast = RasaModel._rasa_predict
-    _, _, inputs = conversation
-    assert {"DIET", "DIET2BOW", "TED"} <= set(inputs)  # DIET2BOW: the ResponseSelector's model
-
-    def same(a, b):
-        if isinstance(a, dict):
-            assert a.keys() == b.keys()
-            for key in a:
-                same(a[key], b[key])
-        elif a is None or isinstance(a, (str, int, float)):
-            assert a == b
-        else:
-            np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
-
-    for calls in inputs.values():
-        for model, batch_in in calls:
-            same(fast(model, batch_in), speedups.uncached_rasa_predict(model, batch_in))
-    # An input the graph was not built for still gets TensorFlow's own error.
-    model, batch_in = inputs["TED"][0]
-    with pytest.raises(ValueError, match="incompatible with input_signature"):
-        fast(model, tuple(np.zeros((1, 1, 1), dtype=np.int64) for _ in batch_in))
+    tracker = asyncio.run(talk())
+    return agent, tracker, {}
 
 
 def test_the_server_moves_its_loaded_models_out_of_the_collectors_way(servers):

@@ -15,7 +15,7 @@ def fake_table(monkeypatch):
     applied = []
     table = [
         patches.Patch("plain", lambda: applied.append("plain"), ("rasa",)),
-        patches.Patch("tensorflow_private", lambda: applied.append("tensorflow_private"), ("rasa", "tensorflow")),
+        patches.Patch("rasa_private", lambda: applied.append("rasa_private"), ("rasa",)),
         patches.Patch("no_package", lambda: applied.append("no_package"), ()),
     ]
     monkeypatch.setattr(patches, "_table", lambda: table)
@@ -26,22 +26,22 @@ def fake_table(monkeypatch):
 def test_all_are_installed_on_the_versions_they_were_written_for(fake_table):
     assert patches.install(environ={}, versions=dict(patches.WRITTEN_FOR)) == [
         "plain",
-        "tensorflow_private",
+        "rasa_private",
         "no_package",
     ]
-    assert fake_table == ["plain", "tensorflow_private", "no_package"]
+    assert fake_table == ["plain", "rasa_private", "no_package"]
     assert patches.install(environ={}, versions=dict(patches.WRITTEN_FOR)) == patches.installed()
     assert len(fake_table) == 3  # once per process
 
 
 def test_a_patch_refuses_another_version_with_one_log_line(fake_table, caplog):
-    versions = dict(patches.WRITTEN_FOR, tensorflow="2.13.1")
+    versions = dict(patches.WRITTEN_FOR, rasa="3.6.22")
     with caplog.at_level(logging.WARNING, logger="patches"):
-        assert patches.install(environ={}, versions=versions) == ["plain", "no_package"]
+        assert patches.install(environ={}, versions=versions) == ["no_package"]
     refused = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert refused == [
-        f"Patch tensorflow_private not installed: tensorflow 2.13.1 (written for "
-        f"{patches.WRITTEN_FOR['tensorflow']})"
+        f"Patch {name} not installed: rasa 3.6.22 (written for {patches.WRITTEN_FOR['rasa']})"
+        for name in ("plain", "rasa_private")
     ]
 
 
@@ -55,7 +55,7 @@ def test_one_patch_can_be_left_out_by_name(fake_table, caplog):
     environ = {patches.SWITCH: "without:plain, no_such_patch"}
     with caplog.at_level(logging.WARNING, logger="patches"):
         assert patches.install(environ=environ, versions=dict(patches.WRITTEN_FOR)) == [
-            "tensorflow_private",
+            "rasa_private",
             "no_package",
         ]
     assert any("no_such_patch" in r.getMessage() for r in caplog.records)
@@ -63,7 +63,7 @@ def test_one_patch_can_be_left_out_by_name(fake_table, caplog):
 
 def test_the_table_covers_every_patch_once_and_names_known_packages():
     table = patches._table()
-    assert len({p.name for p in table}) == len(table) == 7
+    assert len({p.name for p in table}) == len(table) == 6
     assert all(set(p.packages) <= set(patches.WRITTEN_FOR) for p in table)
 
 
