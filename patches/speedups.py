@@ -20,7 +20,7 @@ and 1.37x of the baseline on the four latency rows.
    message.
 4. (removed) prediction_graph_called_directly called TensorFlow's private
    `ConcreteFunction._call_flat` to skip `tf.function`'s input matching.
-   `make bench` with it left out (results/bench_patches.json, 2026-11-25):
+   `scripts/bench.py --without prediction_graph_called_directly` (2026-11-25):
    p50 19.9 ms vs 20.4 ms with it at 1 sender, 169.5 vs 164.9 ms at 10
    senders: no measurable gain, so the private call is gone.
 5. dialogue_states_kept (rasa): the rule, memoization and TED policies each
@@ -32,7 +32,7 @@ and 1.37x of the baseline on the four latency rows.
    running them, anything else runs all policies. Reads the graph runner's
    private nodes, kept because a target needs it: with it left out, p50 at 10
    senders was 257 ms, 1.34x the baseline (target 1.3x); with it 165 ms, 0.86x
-   (`make bench`, results/bench_patches.json, 2026-11-25).
+   (`scripts/bench.py --without certain_rules_decide`, 2026-11-25).
 7. gc_freeze_after_start (python): full garbage collections walked the loaded
    models' 840,000 objects, 200-450 ms each, every few hundred messages; the
    objects alive at start-up are frozen. Server CPU 24.5 -> 22.1 ms a message.
