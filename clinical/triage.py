@@ -31,6 +31,7 @@ class Reason:
     text: str
     source: str
     evidence: List[str]  # the person's own words behind the rule
+    crisis: bool = False  # the crisis rule (thoughts of not wanting to live)
 
 
 @dataclass
@@ -46,12 +47,20 @@ class TriageResult:
     # first, and `onset_instruction` says what to do until it is answered.
     ask_onset: bool = False
     onset_instruction: str = ""
-    # Thoughts of not wanting to live: `action` is the crisis response, said first.
+    # Thoughts of not wanting to live: `action` is the crisis response, said first,
+    # and `level_action` the level's own action (said after it when another
+    # emergency was heard too).
     crisis: bool = False
+    level_action: str = ""
 
     @property
     def deciding_reasons(self) -> List[Reason]:
         return [r for r in self.reasons if r.level == self.level]
+
+    @property
+    def other_emergencies(self) -> List[Reason]:
+        """The emergencies heard besides the crisis (a sudden face droop with thoughts of dying)."""
+        return [r for r in self.deciding_reasons if r.level == "emergency" and not r.crisis]
 
     @property
     def outcome(self) -> str:
@@ -166,7 +175,9 @@ def triage(findings: Findings, rules_path: Path = RULES_FILE) -> TriageResult:
             evidence = [
                 quoted for f in sorted(facts_in(rule["when"])) if f in facts and (quoted := _evidence(findings, f))
             ]
-            reasons.append(Reason(rule["id"], rule["level"], rule["reason"], rule["source"], evidence))
+            reasons.append(
+                Reason(rule["id"], rule["level"], rule["reason"], rule["source"], evidence, bool(rule.get("crisis")))
+            )
             crisis = crisis or bool(rule.get("crisis"))
     ranks = {name: spec["rank"] for name, spec in table["levels"].items()}
     level = max((r.level for r in reasons), key=ranks.__getitem__, default="self_care")
@@ -194,13 +205,13 @@ def triage(findings: Findings, rules_path: Path = RULES_FILE) -> TriageResult:
         level = ask["floor"]
     causes = [{"fact": fact, **spec} for fact, spec in table["causes"].items() if fact in facts]
     spec = table["levels"][level]
-    action = " ".join(spec["action"].split())
-    if crisis:
-        action = " ".join(table["crisis_response"].split())
+    level_action = " ".join(spec["action"].split())
+    action = " ".join(table["crisis_response"].split()) if crisis else level_action
     return TriageResult(
         level=level,
         headline=spec["headline"],
         action=action,
+        level_action=level_action,
         reasons=reasons,
         causes=causes,
         safety_net=safety_net(level, table, assessed="history:assessed_benign" in facts),
@@ -231,11 +242,13 @@ def whole_safety_net(rules_path: Path = RULES_FILE) -> str:
 def emergency_echo(result: TriageResult) -> str:
     """The sentence an emergency reply starts with: what was heard, in the
     person's words, so a misunderstanding can be corrected (triage policy, how
-    findings are understood)."""
-    if result.level != "emergency":
+    findings are understood). Thoughts of not wanting to live are not echoed:
+    the crisis response answers them, and "say so if I misunderstood" is no
+    reply to them. A crisis alone has no echo."""
+    if result.level != "emergency" or (result.crisis and not result.other_emergencies):
         return ""
     words = []
-    for reason in result.deciding_reasons:
+    for reason in result.other_emergencies:
         words.extend(e for e in reason.evidence if e not in words)
     heard = " and ".join(f'"{w}"' for w in words[:3]) if words else "what you described"
     return (

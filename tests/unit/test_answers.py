@@ -176,6 +176,33 @@ def test_thoughts_of_not_wanting_to_live_get_the_crisis_response_first_and_alone
     assert len(said) == 1 and "sorry" in said[0] and "988" in said[0] and "116 123" in said[0]
 
 
+def test_review3_A_thoughts_of_dying_with_another_emergency_get_the_crisis_response_then_the_advice():
+    """Third review, item A: the crisis response first, then the emergency advice and the echo of
+    the other emergency (not of the thoughts of dying), so the face droop is not lost."""
+    from actions.actions import ActionHandleEmergency
+
+    said, events = run_texts(
+        ActionHandleEmergency(),
+        clinical_tracker("My face drooped suddenly an hour ago and I want to die", "report_emergency"),
+    )
+    assert "sorry" in said[0] and "988" in said[0] and "116 123" in said[0]
+    assert said[1] == "utter_emergency"
+    assert "because you said" in said[2] and "drooped" in said[2] and "want to die" not in said[2]
+    assert len(said) == 3
+    assert {"event": "slot", "timestamp": None, "name": "triage_level", "value": "emergency"} in events
+
+
+def test_review3_A_an_emergency_heard_mid_check_after_a_crisis_gets_the_same_order():
+    from actions.emergency import advise
+    from clinical.extractor import extract
+    from clinical.triage import triage
+
+    dispatcher = CollectingDispatcher()
+    advise(dispatcher, triage(extract("on sertraline, now jerking with a fever and confused, I want to die")))
+    said = [m.get("response") or m.get("text") for m in dispatcher.messages]
+    assert "988" in said[0] and said[1] == "utter_emergency" and "fever" in said[2]
+
+
 def test_a_question_about_a_red_flag_gets_its_answer_and_what_to_do_if_it_is_happening_now():
     said, events = run_texts(ActionAnswerQuestion(), clinical_tracker("can BFS cause choking?", "faq", "faq/symptoms"))
     assert said[0] == "utter_faq/symptoms"

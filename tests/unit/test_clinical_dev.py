@@ -26,6 +26,7 @@ DEV = ROOT / "tests" / "data" / "clinical_dev.yml"
 REDTEAM = ROOT / "tests" / "data" / "clinical_redteam.yml"
 REDTEAM2 = ROOT / "tests" / "data" / "clinical_redteam2.yml"
 REDTEAM3 = ROOT / "tests" / "data" / "clinical_redteam3.yml"
+REDTEAM4 = ROOT / "tests" / "data" / "clinical_redteam4.yml"
 # ask_onset sits between urgent and emergency: asking is right for an unknown
 # onset, and a known emergency must never be merely asked about.
 RANK = {"self_care": 1, "routine": 2, "urgent": 3, "ask_onset": 3.5, "emergency": 4}
@@ -38,7 +39,9 @@ def outcome(text: str) -> str:
 
 
 @pytest.fixture(
-    scope="module", params=[DEV, REDTEAM, REDTEAM2, REDTEAM3], ids=["dev", "redteam", "redteam2", "redteam3"]
+    scope="module",
+    params=[DEV, REDTEAM, REDTEAM2, REDTEAM3, REDTEAM4],
+    ids=["dev", "redteam", "redteam2", "redteam3", "redteam4"],
 )
 def dev_results(request):
     items = yaml.safe_load(request.param.read_text(encoding="utf-8"))["items"]

@@ -584,3 +584,44 @@ def test_review2_6_autoimmune_says_what_to_do_for_the_signs_of_myasthenia():
     today = [u for u in units if re.search(r"droop\w* eyelid", u, re.I) and re.search(r"\btoday\b", u)]
     assert today and re.search(r"double vision", today[0]) and re.search(r"worse with use", today[0])
     assert [u for u in units if re.search(r"breathing or swallowing", u) and re.search(r"emergency number now", u)]
+
+
+# --- The third neurologist review -------------------------------------------------------
+# Each test below failed on the text that review read. The other items are in
+# test_result_texts.py and test_answers.py.
+
+
+@pytest.mark.parametrize("topic", ["is_it_serious", "symptoms"])
+def test_review3_D_numbness_is_graded_by_how_it_came_on(topic):
+    """Sudden numbness: the emergency number now; numbness that came on slowly: an appointment;
+    tingling rising from the feet after an infection: a doctor today (early Guillain-Barre)."""
+    text = ANSWERS[topic]
+    assert sentences_with(text, r"sudden[^.]*\bnumb(?!er)[^.]*emergency number now")
+    slow = sentences_with(text, r"\bnumb(?!er)[^.]*(came on|comes on) slowly")
+    assert slow and all(re.search(r"book an appointment", s, re.I) for s in slow)
+    assert not [s for s in sentences_with(text, r"\bnumb(?!er)") if not re.search(r"sudden|slowly", s, re.I)]
+    assert sentences_with(text, r"tingling rising from the feet after an infection[^.]*today")
+    assert sentences_with(text, r"spreads[^.]*emergency number now")
+
+
+def test_review3_E_autoimmune_signs_that_came_on_over_days_are_today_and_sudden_ones_an_emergency():
+    units = prose(ANSWERS["autoimmune"]).split("\n")
+    unit = next(u for u in units if re.search(r"droop\w* eyelid", u, re.I) and re.search(r"\btoday\b", u))
+    for sign in (r"double vision", r"swallow", r"worse with use"):
+        assert re.search(sign, unit), sign
+    assert re.search(r"over days or weeks[^.]*today", unit)
+    assert re.search(r"sudden\w*[^.]*emergency number now", unit)
+
+
+def test_review3_I_quality_of_life_does_not_send_every_dropped_thing_to_a_doctor_today():
+    text = " ".join(prose(ANSWERS["quality_of_life"]).split())
+    assert re.search(r"dropping things is new and keeps happening", text)
+    assert sentences_with(text + "\nSource: x", r"after a fall[^.]*today|today[^.]*after a fall")
+
+
+def test_review3_J_als_and_mnd_are_named_one_way():
+    for topic, text in ANSWERS.items():
+        flat = " ".join(prose(text).split())
+        assert not re.search(r"ALS \((also called )?motor|also called motor neurone", flat), topic
+        for m in re.finditer(r"motor neurone disease", flat, re.I):
+            assert flat[m.end() :].startswith(" (MND, which includes ALS)"), topic

@@ -162,8 +162,10 @@ GLOSSES = {
     r"myopathy": r"muscle damage",
     r"neuroleptic malignant": r"dangerous reaction",
     r"delirium": r"confused state",
-    r"autoimmune": r"immune system attacks",
     r"fluoroquinolone": r"ciprofloxacin",
+    # Third review, item J: "palpitations" is glossed wherever it is used. ("autoimmune" left the
+    # reasons with item J too: the known-condition reason also covers diabetes, which is not one.)
+    r"palpitations": r"racing or pounding heart",
 }
 
 
@@ -236,8 +238,10 @@ def test_review2_4_10_every_cause_says_how_soon_and_never_to_stop_alone():
     for fact, cause in causes.items():
         assert not undated_referrals(cause["advice"] + ".\nSource: x"), fact
         assert ";" not in cause["advice"], fact
-    for fact in ("med:ssri_snri", "med:statin", "med:lithium", "med:antipsychotic", "med:corticosteroid"):
+    for fact in ("med:ssri_snri", "med:lithium", "med:antipsychotic", "med:corticosteroid"):
         assert re.search(r"don't stop", causes[fact]["advice"], re.I), fact
+    # The statin is stopped only with dark urine or severe pain (third review, item C).
+    assert re.search(r"keep taking it until you have spoken to your doctor", causes["med:statin"]["advice"])
 
 
 def test_review2_4_lithium_advice_names_the_signs_of_too_much_lithium():
@@ -252,18 +256,25 @@ def test_review2_4_lithium_advice_names_the_signs_of_too_much_lithium():
 
 
 def test_review2_10_statin_advice_is_the_same_everywhere():
+    """Third review, item C: with dark urine or severe muscle pain, stop the statin and see a doctor
+    today; with milder aches, keep taking it and see them today. The same words in the cause's advice
+    and the FAQ; the safety net's line says when to stop it too."""
     from test_faq_content import ANSWERS
 
+    stop = "with dark urine or severe muscle pain, stop the statin and see a doctor today (within 48 hours at most)"
+    keep = (
+        "For milder aches, cramps or weakness, keep taking it until you have spoken to your doctor, and see them today"
+    )
     advice = load_rules()["causes"]["med:statin"]["advice"]
-    faq = " ".join(s for s in sentences(ANSWERS["medications"]) if re.search(r"statin|before you talk", s))
-    net = next(line for line in TIERS["urgent"].split("\n") if "statin" in line)
-    for text in (advice, faq, net):
-        for sign in (r"pain", r"cramps", r"weakness", r"dark urine"):
-            assert re.search(sign, text), (sign, text)
-    assert TIERS["urgent"].startswith("See a doctor today (within 48 hours at most)")
+    faq = " ".join(ANSWERS["medications"].split())
     for text in (advice, faq):
-        assert re.search(r"today \(within 48 hours at most\)", text), text
-        assert re.search(r"don't stop it before you talk to the prescriber, unless a doctor tells you to", text, re.I)
+        assert re.search(re.escape(stop), text, re.I) and keep in text, text
+        assert not re.search(r"don't stop it before you talk to the prescriber", text, re.I)
+    net = next(line for line in TIERS["urgent"].split("\n") if "statin" in line)
+    for sign in (r"pain", r"cramps", r"weakness", r"dark urine"):
+        assert re.search(sign, net), sign
+    assert "\n- dark urine or severe pain on a statin: stop it\n" in TIERS["urgent"]
+    assert TIERS["urgent"].startswith("See a doctor today (within 48 hours at most)")
 
 
 def test_review2_11_an_assessed_person_is_not_told_to_book_what_they_already_had():
@@ -281,3 +292,180 @@ def test_review2_11_an_assessed_person_is_not_told_to_book_what_they_already_had
     assert "over 2 weeks" in triage(extract("my calf has twitched for 3 days")).safety_net
     # Something new after the assessment is judged as usual.
     assert triage(extract("neurologist said BFS, normal EMG, but now I keep dropping things")).level == "urgent"
+
+
+# --- The third neurologist review --------------------------------------------------------
+# Each test below failed on the text or behaviour that review read. Items D, E and the FAQ
+# side of I are in test_faq_content.py; the emergency action of item A is in test_answers.py.
+
+
+def messages_for(text: str) -> list:
+    findings = extract(text)
+    return result_messages(triage(findings), findings=findings)
+
+
+def test_review3_A_the_crisis_response_comes_first_then_the_other_emergency():
+    """Thoughts of dying with a sudden face droop: the warm crisis response first, then the
+    emergency advice; thoughts of dying alone: no cold "This could be an emergency." first."""
+    both = messages_for("My face drooped suddenly an hour ago and I want to die")
+    assert both[0].startswith("I'm really sorry") and "988" in both[0] and "116 123" in both[0]
+    assert both[1].startswith("This could be an emergency.") and "emergency number now" in both[1]
+    assert "face drooped" in next(m for m in both if m.startswith("Why:"))
+    alone = messages_for("I want to die, this twitching is ruining me")
+    assert alone[0].startswith("I'm really sorry")
+    assert not any(m.startswith("This could be an emergency") for m in alone)
+
+
+def test_review3_A_the_echo_after_the_crisis_response_names_the_other_emergency_only():
+    from clinical.triage import emergency_echo
+
+    echo = emergency_echo(triage(extract("My face drooped suddenly an hour ago and I want to die")))
+    assert "face drooped" in echo and "want to die" not in echo
+    assert emergency_echo(triage(extract("I want to die, this twitching is ruining me"))) == ""
+
+
+def contributing_line(text: str) -> str:
+    return next(m for m in messages_for(text) if m.startswith("Likely contributing"))
+
+
+SLOW_ADVICE = (r"coming days or weeks", r"rest and fluids help", r"ask me how to manage stress", r"cut down")
+
+
+def test_review3_B_at_urgent_or_emergency_the_causes_are_for_the_doctor_not_slow_advice():
+    for text, level in (
+        ("I keep dropping cups, I'm stressed and I just had a virus", "urgent"),
+        ("I started tramadol last week and now I'm jerking with a fever and confused", "emergency"),
+    ):
+        assert triage(extract(text)).level == level, text
+        line = contributing_line(text)
+        assert "Tell the doctor you see about" in line, line
+        for slow in SLOW_ADVICE:
+            assert not re.search(slow, line, re.I), (slow, line)
+    assert contributing_line("I started tramadol, now jerking with a fever and confused") == (
+        "Likely contributing: tramadol (a painkiller). Tell the doctor you see about tramadol (a painkiller)."
+    )
+    # What must happen today still holds at the urgent level: stop a statin with dark urine.
+    statin = contributing_line("I'm on a statin and my legs ache and I keep dropping things")
+    assert "Tell the doctor you see about a statin" in statin and "stop the statin" in statin
+    # Self-care and routine keep the full advice.
+    assert "cut down on coffee" in contributing_line("my calf has twitched for 3 days, I drink lots of coffee")
+    routine = "I have diabetes and my calf twitches, I drink lots of coffee"
+    assert triage(extract(routine)).level == "routine" and "cut down on coffee" in contributing_line(routine)
+
+
+def test_review3_F_an_unknown_onset_says_the_emergency_number_first_and_the_why_agrees():
+    messages = messages_for("my left arm feels weak")
+    first = messages[0]
+    assert re.match(r"If this started within the last day, call the emergency number", first)
+    assert first.index("emergency number") < first.index("see a doctor today")
+    why = next(m for m in messages if m.startswith("Why:"))
+    assert re.search(r"emergency number now if it was in the last day", why), why
+    assert "safest to see a doctor today" not in why
+    # A speech change is asked about too, and its Why says the same.
+    why = next(m for m in messages_for("my speech sounds a bit slurred to me") if m.startswith("Why:"))
+    assert "don't know yet when it started" in why and "emergency number now" in why
+
+
+def test_review3_G_help_coming_says_what_to_do_for_someone_not_responding_or_having_a_fit():
+    text = response_text("utter_emergency_help_coming")
+    assert re.search(r"not responding but (are )?breathing, lay them on their side", text)
+    fit = " ".join(s for s in sentences(text + "\nSource: x") if re.search(r"\bfit\b|hard things", s))
+    for step in (r"don't hold them down", r"anything in their mouth", r"hard things away", r"time how long"):
+        assert re.search(step, fit), step
+
+
+def test_review3_H_the_safety_net_names_salt_loss_night_breathing_and_every_serotonin_medicine():
+    salts = [line for line in TIERS["urgent"].split("\n") if "vomiting or diarrhoea" in line]
+    assert salts and all(w in salts[0] for w in ("weakness", "racing heart", "spasms", "water tablets"))
+    assert re.search(r"unusual daytime sleepiness with breathing trouble at night", TIERS["urgent"])
+    lines = TIERS["emergency"].split("\n")
+    serotonin = next(i for i, line in enumerate(lines) if "tramadol" in line)
+    assert re.search(r"fever, confusion or severe agitation", lines[serotonin])
+    assert lines[serotonin + 1].startswith("- the same on")
+    for medicine in ("antidepressant", "MAOI", "triptan", "linezolid"):
+        assert medicine in lines[serotonin] + lines[serotonin + 1], medicine
+    # Readable as the person reads them: all three tiers (a self-care result, the FAQ answer), and
+    # the two above a routine result. (Each is no harder to read than before this review.)
+    for shown in ([TIERS["emergency"], TIERS["urgent"], TIERS["routine"]], [TIERS["emergency"], TIERS["urgent"]]):
+        text = "\n\n".join(shown) + "\nSource: x"
+        assert grade(text) <= 8 and max(len(words(s)) for s in sentences(text)) <= 25
+
+
+def test_review3_I_dropping_things_and_breathlessness_are_worded_not_to_over_alarm():
+    question = response_text("utter_ask_symptom_check_form_weakness_or_wasting")
+    for text in (question, TIERS["urgent"]):
+        assert re.search(r"dropping things or tripping that is new and keeps happening", text), text
+    assert "new breathlessness on light effort" in TIERS["urgent"]
+    assert not re.search(r"(?<!light )effort", TIERS["urgent"])
+
+
+def test_review3_J_the_serotonin_why_names_the_medicine_once():
+    for text, medicine in (
+        ("I started tramadol last week and now I'm jerking with a fever and confused", "tramadol"),
+        ("I started sertraline last week and now I'm twitching with a fever and confused", "sertraline"),
+    ):
+        why = next(m for m in messages_for(text) if m.startswith("Why:"))
+        assert why.lower().count(medicine) == 1, why
+    for rule in load_rules()["rules"]:
+        if re.search(r"serotonin", rule["reason"]):
+            assert not re.search(r"antidepressant|tramadol|triptan", rule["reason"]), rule["id"]
+
+
+def test_review3_J_the_stroke_reason_has_no_brackets_inside_the_why_brackets():
+    reason = next(r["reason"] for r in load_rules()["rules"] if r["id"] == "stroke_or_tia")
+    assert "(" not in reason and "mini-stroke" in reason and "TIA" in reason
+    why = next(m for m in messages_for("my face drooped an hour ago") if m.startswith("Why:"))
+    depth = deepest = 0
+    for char in why:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        deepest = max(deepest, depth)
+    assert deepest == 1, why
+
+
+def test_review3_J_diabetes_is_not_called_an_autoimmune_condition():
+    result = triage(extract("I have diabetes and my calf twitches"))
+    assert [r for r in result.reasons if r.rule == "known_condition_with_new_symptoms"]
+    assert not [r.rule for r in result.reasons if re.search(r"autoimmune", r.text, re.I)]
+    for fact, cause in load_rules()["causes"].items():
+        assert not re.search(r"autoimmune", cause["name"] + cause["advice"], re.I), fact
+
+
+def owned_texts() -> dict:
+    """Every text the person reads: the replies, the FAQ answers (without their source line), and
+    the rule table's levels, reasons, causes, safety net and instructions."""
+    from test_faq_content import ANSWERS, prose
+
+    rules = load_rules()
+    texts = {name: response_text(name) for name in RESPONSES}
+    texts.update({f"faq/{topic}": prose(text) for topic, text in ANSWERS.items()})
+    texts.update({f"level/{name}": spec["headline"] + " " + spec["action"] for name, spec in rules["levels"].items()})
+    texts.update({f"reason/{rule['id']}": rule["reason"] for rule in rules["rules"]})
+    texts.update({f"cause/{fact}": c["name"] + ". " + c["advice"] for fact, c in rules["causes"].items()})
+    texts.update({f"safety_net/{tier}": text for tier, text in rules["safety_net"].items()})
+    for key in ("crisis_response", "happening_now"):
+        texts[key] = rules[key]
+    texts["ask_onset"] = rules["ask_onset"]["instruction"]
+    return {name: " ".join(text.split()) for name, text in texts.items()}
+
+
+def test_review3_J_palpitations_are_glossed_and_als_mnd_has_one_wording_everywhere():
+    for name, text in owned_texts().items():
+        for m in re.finditer(r"palpitations", text, re.I):
+            assert re.match(r" \(a racing or pounding heart\)", text[m.end() :]), name
+        for m in re.finditer(r"motor neurone disease", text, re.I):
+            assert text[m.end() :].startswith(" (MND, which includes ALS)"), name
+        assert not re.search(r"ALS,? \(?(also called|motor neuron)|also called motor neuron", text), name
+
+
+def test_review3_K_every_call_to_the_emergency_number_says_now():
+    for name in RESPONSES:
+        for sentence in sentences(response_text(name) + "\nSource: x"):
+            if re.search(r"\bcall\b[^.]*emergency number", sentence, re.I):
+                assert re.search(r"emergency number[^.]{0,40}\bnow\b", sentence), (name, sentence)
+
+
+@pytest.mark.parametrize("name", ["utter_goodbye", "utter_emergency_corrected"])
+def test_review3_the_rewritten_replies_read_easily(name):
+    text = response_text(name)
+    assert grade(text + "\nSource: x") <= 8, name
+    assert max(len(words(s)) for s in sentences(text + "\nSource: x")) <= 25

@@ -35,6 +35,13 @@ CASES = {
         ["I'm not suicidal, just worried", "this twitching is killing me lol"],
     ),
     "thinks_stroke_or_heart_attack": (["I think I'm having a stroke"], ["my uncle had a stroke last year"]),
+    "poisoning": (
+        [
+            "my 4yo got into my adhd tablets, ate maybe 3",
+            "I took a lot more of my sertraline than I should have tonight",
+        ],
+        ["I take my tablets every morning", "I took my pills late today and my calf twitches"],
+    ),
     "stimulant_toxicity": (
         ["took ecstasy and now I'm twitching and overheating"],
         ["no pills, just energy drinks and a twitchy calf"],
