@@ -1,9 +1,11 @@
 """The emergency advice, said the same way wherever an emergency is heard.
 
-The crisis response comes first and alone when the person said they do not
-want to live (triage policy: warm, crisis lines, the emergency number). Any
-other emergency gets the advice and then what was heard, in the person's own
-words, so that a misunderstanding ("a faint twitch") can be corrected.
+The crisis response comes first when the person said they do not want to live
+(triage policy: warm, crisis lines, the emergency number, before anything
+else). Any other emergency, alone or after the crisis response ("my face
+drooped an hour ago and I want to die"), gets the advice and then what was
+heard, in the person's own words, so that a misunderstanding ("a faint twitch")
+can be corrected.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ def latest_findings(tracker: Tracker) -> Findings:
 def advise(dispatcher: CollectingDispatcher, result: Optional[TriageResult]) -> None:
     if result is not None and result.crisis:
         dispatcher.utter_message(text=result.action)
-        return
+        if not result.other_emergencies:
+            return
     dispatcher.utter_message(response="utter_emergency")
     echo = emergency_echo(result) if result is not None else ""
     if echo:

@@ -6,6 +6,7 @@ only read slots, call them, and turn the results into messages and events.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -198,47 +199,98 @@ def no_warning_signs(findings: Findings) -> str:
 
 
 def onset_unknown(findings: Findings) -> str:
-    """Why a result waits on the onset: what was heard, and that its time is not known."""
+    """Why a result waits on the onset: what was heard, that its time is not known, and
+    what the time decides (as the onset instruction says: the emergency number if it
+    started within the last day)."""
     asked_about = facts_in(load_rules()["ask_onset"]["when"])
     words = [findings.evidence[f] for f in sorted(findings.present) if f in asked_about and f in findings.evidence]
     heard = " and ".join(f'"{w}"' for w in words[:3]) or "a new change"
-    return (
-        f"Why: you mentioned {heard}, and I don't know yet when it started. "
-        "Until that is clear, it is safest to see a doctor today."
-    )
+    return f"Why: you mentioned {heard}, and I don't know yet when it started. {ONSET_MATTERS}"
+
+
+# What the onset decides, said in the Why of a result that waits on it.
+ONSET_MATTERS = (
+    "When it started decides how soon you need help: call the emergency number now if it was in the last day."
+)
 
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def contributing(causes: List[Dict[str, str]]) -> str:
+def _listed(names: List[str]) -> str:
+    if len(names) == 1:
+        return names[0]
+    return " and ".join(names) if len(names) == 2 else ", ".join(names[:-1]) + ", and " + names[-1]
+
+
+# A sentence of a cause's advice that asks for care today or now: at the urgent level it
+# still applies (stop a statin with dark urine, a fluoroquinolone at the first tendon pain).
+SAME_DAY = re.compile(r"\b(?:today|now)\b", re.I)
+
+
+def _same_day(advice: str) -> str:
+    parts = re.split(r"(?<=[.!?])\s+", advice.strip().rstrip(".") + ".")
+    return " ".join(_capital(p) for p in parts if SAME_DAY.search(p))
+
+
+def contributing(causes: List[Dict[str, str]], level: str = "self_care") -> str:
     """The likely contributing causes as a short list of names, then what helps with each, one
-    line per cause (one cause: a single line), instead of one run-on sentence."""
+    line per cause (one cause: a single line), instead of one run-on sentence.
+
+    At the urgent and emergency levels the person is about to see a doctor: slow advice
+    ("ask the prescriber in the coming days or weeks", "rest and fluids help") would only
+    blur how soon, so they are told to mention the causes. At the urgent level a cause's
+    advice for today or now is kept (stop a statin with dark urine); an emergency needs
+    nothing more than the call."""
+    names = [c["name"] for c in causes]
+    if level in ("urgent", "emergency"):
+        tell = "Tell the doctor you see about " + (names[0] if len(names) == 1 else "each of them") + "."
+        first = f"Likely contributing: {_listed(names)}. {tell}"
+        same_day = [(c, _same_day(c["advice"])) for c in causes] if level == "urgent" else []
+        same_day = [(c, s) for c, s in same_day if s]
+        if not same_day:
+            return first
+        if len(causes) == 1:
+            return f"{first} {same_day[0][1]}"
+        return "\n".join([first, ""] + [f"- {_capital(c['name'])}: {s}" for c, s in same_day])
     advice = [c["advice"].strip().rstrip(".") + "." for c in causes]
     if len(causes) == 1:
-        return f"Likely contributing: {causes[0]['name']}. What you can do: {advice[0]}"
-    names = [c["name"] for c in causes]
-    listed = " and ".join(names) if len(names) == 2 else ", ".join(names[:-1]) + ", and " + names[-1]
-    lines = [f"Likely contributing: {listed}.", "", "What you can do:"]
+        return f"Likely contributing: {names[0]}. What you can do: {advice[0]}"
+    lines = [f"Likely contributing: {_listed(names)}.", "", "What you can do:"]
     lines += [f"- {_capital(c['name'])}: {a}" for c, a in zip(causes, advice)]
     return "\n".join(lines)
 
 
+def _heard(evidence: List[str]) -> str:
+    """The person's words, each quoted once ("tramadol" is not quoted twice)."""
+    return " and ".join(f'"{e}"' for e in dict.fromkeys(evidence))
+
+
 def result_messages(result, already_advised: bool = False, findings: Findings = None) -> List[str]:
-    """The result as chat bubbles, in the order a clinician would say it."""
+    """The result as chat bubbles, in the order a clinician would say it.
+
+    Thoughts of not wanting to live: the warm crisis response comes first, not a cold
+    headline, then the emergency advice if another emergency was heard too. An onset
+    still unknown: what to do if it started within the last day comes first."""
     messages = []
-    if not already_advised:
-        messages.append(f"{result.headline} {result.action}")
-    if result.ask_onset:  # the onset stayed unknown
+    if result.ask_onset:  # the onset stayed unknown: the emergency number if it was in the last day
         messages.append(result.onset_instruction)
+    elif not already_advised:
+        if result.crisis:
+            messages.append(result.action)
+            if result.other_emergencies:
+                messages.append(f"{result.headline} {result.level_action}")
+        else:
+            messages.append(f"{result.headline} {result.action}")
     deciding = result.deciding_reasons
     if deciding:
         parts = []
         for reason in deciding:
-            words = " and ".join(f'"{e}"' for e in reason.evidence)
+            words = _heard(reason.evidence)
             parts.append(f"{words} ({reason.text})" if words else reason.text)
-        messages.append("Why: you mentioned " + "; ".join(parts) + ".")
+        why = "Why: you mentioned " + "; ".join(parts) + "."
+        messages.append(why + (" I don't know yet when it started. " + ONSET_MATTERS if result.ask_onset else ""))
         others = [r.text for r in result.reasons if r.level != result.level]
         if others:
             messages.append("Also worth telling the doctor about: " + "; ".join(others) + ".")
@@ -247,7 +299,7 @@ def result_messages(result, already_advised: bool = False, findings: Findings = 
     else:
         messages.append(no_warning_signs(findings or Findings()))
     if result.causes:
-        messages.append(contributing(result.causes))
+        messages.append(contributing(result.causes, result.level))
     if result.safety_net:
         messages.append(result.safety_net)
     messages.append("A summary you can copy for a doctor:\n" + result.summary)
