@@ -49,7 +49,9 @@ WH_START = re.compile(
 # ... and those that do so only at the start of a sentence ("my dad, who is 70, ...").
 WH_FIRST = re.compile(r"^(?:which|who|where|when|y)\b", re.I)
 NOT_QUESTION = re.compile(
-    r"^what\s+(?:worries|scares|bothers|concerns|frightens|upsets)\b|"
+    r"^what\s+(?:worries|scares|bothers|concerns|frightens|upsets|bugs)\b|"
+    r"^what(?:'s|s| is)\s+(?:bugging|worrying|bothering|scaring|weird|strange|odd|new|scary|different|worse)\b|"
+    r"^what\s+(?:i've|ive|i have)\s+(?:noticed|seen|felt)\b|"
     r"^what\s+i\s+(?:noticed|mean|feel|have noticed|see)\b|^how\s+(?:weak|bad|much)\b(?!.*\?)",
     re.I,
 )

@@ -365,7 +365,8 @@ def _word_spec(word: str) -> dict:
     stems = [o[:-1] for o in options if o.endswith("*")]
     if not stems:
         return {"NORM": {"IN": exact}} if len(exact) > 1 else {"NORM": exact[0]}
-    alternatives = [re.escape(e) for e in exact] + [re.escape(s) + r"[\w'-]*" for s in stems]
+    # A stem takes letters, digits, "'" and "-" after it, and a decimal part ("39*" is "39.5").
+    alternatives = [re.escape(e) for e in exact] + [re.escape(s) + r"[\w'-]*(?:\.\d+)?" for s in stems]
     return {"NORM": {"REGEX": "^(?:" + "|".join(alternatives) + ")$"}}
 
 
@@ -647,6 +648,8 @@ class Reading:
                         or re.match(r"\s*(?:-\s*)?old\b", lower[match.end() :])
                     ):
                         continue  # "I am 24 years", "my 10 year old": an age
+                    if re.search(r"\b(?:times|per)\s*$", lower[: match.start()]):
+                        continue  # "30 times a day": how often, not how long
                     if match.group(0).strip() == "last year" and not re.search(
                         r"\b(?:for|over|in|the)\s*$", lower[: match.start()]
                     ):
@@ -766,7 +769,11 @@ class Reading:
                 if span.prefix == "modifier" and end <= span.start <= end + 1:
                     span.negated = True
             i = start - 1
-            while i >= 0 and self.norms[i] in links:
+            while i >= 0 and (
+                self.norms[i] in links
+                # "at rest I'm fine": a circumstance followed by "I" is denied too
+                or (self.norms[i] == "i" and any(s.prefix == "modifier" and s.end == i for s in self.spans))
+            ):
                 i -= 1
             chain = [
                 s
@@ -1023,6 +1030,21 @@ class Reading:
                 for span in same_sentence:
                     if span is not nearest and span.fact in LOSS_OF_FUNCTION and not span.times:
                         span.times.append((time.kind, time.days, time.text))
+        # "Muddled, can't follow a conversation. Came on over the last few hours.": a sentence
+        # that only says when gives that time to the losses of function just before it.
+        for time in self.times:
+            if time.kind not in ("sudden", "days", "gradual", "duration") or not time.measure:
+                continue
+            sentence = self.sentence_of[time.start]
+            if any(self.sentence_of[s.start] == sentence and s.prefix == "sign" for s in self.spans):
+                continue
+            for span in self.spans:
+                if (
+                    span.fact in LOSS_OF_FUNCTION
+                    and self.sentence_of[span.start] == sentence - 1
+                    and all(k == "remote" for k, _, _ in span.times)
+                ):
+                    span.times.append((time.kind, time.days, time.text))
         # "Tonight he got a high fever out of nowhere, and now he's confused": confusion
         # told in the same breath as something that came on suddenly came on with it.
         for span in self.spans:
@@ -1215,6 +1237,21 @@ def _read(text: str):
             and span.fact in ANY_SUBJECT
             and reading.sentence_of[span.start] in remote_sentences
             and not any(k in ("sudden", "days") for k, _, _ in span.times)
+        ):
+            span.cancelled = True
+            reading.set_aside.append(span)
+    # Someone else's long illness ("my friend's dad has ALS and can't swallow anymore") is not
+    # an emergency now: an ANY_SUBJECT sign of another person that is gradual or ongoing.
+    writer_speaks_of_self = any(s.prefix == "sign" and s.subject == "self" for s in spans)
+    for span in spans:
+        kinds = {k for k, _, _ in span.times}
+        if (
+            not span.cancelled
+            and writer_speaks_of_self
+            and span.subject == "other"
+            and span.fact in ANY_SUBJECT
+            and kinds & {"gradual", "worsening", "recurrent"}
+            and not kinds & {"sudden", "days"}
         ):
             span.cancelled = True
             reading.set_aside.append(span)
@@ -1506,9 +1543,12 @@ def _time_facts(
         if not mention.fact.startswith("med:") or mention.fact not in present:
             continue
         days = [d for k, d, _ in span.times if d is not None and k not in ("event", "since_event")]
-        if any(d >= 180 for d in days) or any(k == "gradual" and d and d >= 60 for k, d, _ in span.times):
+        started = _med_started(reading, span)  # "use has gone up this month": a change, whatever the time
+        if not started and (
+            any(d >= 180 for d in days) or any(k == "gradual" and d and d >= 60 for k, d, _ in span.times)
+        ):
             present.add("modifier:med_long_term")
-        elif any(d <= 14 for d in days) or _med_started(reading, span):
+        elif any(d <= 14 for d in days) or started:
             present.add("modifier:dose_change")
             findings.evidence.setdefault("modifier:dose_change", mention.text)
     # Several days of vomiting or diarrhoea lose salts (a one-day bug does not).

@@ -39,7 +39,7 @@ def test_greeting_says_what_it_does_and_that_it_is_not_a_doctor(servers):
 
 def test_faq_gets_its_answer_with_the_source(servers):
     reply = texts(say(servers, "asker", "how is BFS different from ALS?"))
-    assert "motor neurone disease" in reply
+    assert "motor neurone disease" in reply.lower()
     assert "Source: the BFS article" in reply and "Blexrud" in reply
 
 

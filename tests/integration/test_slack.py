@@ -91,7 +91,7 @@ def test_a_button_press_sends_its_value_and_gets_the_answer(servers, slack_api):
     )
     assert response.status_code == 200
     texts = " ".join(c["text"] for c in posts_to(slack_api, "D102", 1))
-    assert "motor neurone disease" in texts
+    assert "motor neurone disease" in texts.lower()
 
 
 def test_more_than_five_buttons_are_all_shown(servers, slack_api):

@@ -76,7 +76,7 @@ def test_a_button_press_sends_its_payload_and_gets_the_answer(servers, telegram_
     assert post(servers, update).status_code == 200
     assert telegram_api.calls_of("answerCallbackQuery") == [{"callback_query_id": "cb-1"}]
     texts = " ".join(c["text"] for c in messages_to(telegram_api, 1002, 3))
-    assert "motor neurone disease" in texts and "Source: the BFS article" in texts
+    assert "motor neurone disease" in texts.lower() and "Source: the BFS article" in texts
 
 
 def test_an_edited_message_is_answered(servers, telegram_api):

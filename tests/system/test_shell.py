@@ -46,7 +46,7 @@ def test_greeting_button_and_faq_in_the_terminal(shell):
     # The greeting has buttons: rasa shell offers them as a menu; Enter picks the first.
     shell.expect("BFS or ALS")
     shell.send("\r")
-    shell.expect("motor neurone disease", timeout=60)
+    shell.expect("(?i)motor neurone disease", timeout=60)
     shell.expect(PROMPT)
     shell.sendline("can coffee cause twitching?")
     shell.expect("Caffeine is a stimulant", timeout=60)
