@@ -1380,6 +1380,8 @@ def _compose(
     for mention, span in zip(found, spans):
         fact = mention.fact
         if mention.hypothetical:
+            if fact.startswith("sign:") and _in_question(reading, span):
+                findings.asked.add(fact)  # "can twitching lead to paralysis?": asked about, for the happening-now line
             continue
         if mention.asked:
             if fact.startswith("sign:"):
@@ -1449,6 +1451,10 @@ def _compose(
         start = text.find(words)
         measures["duration_days"] = (findings.duration_days, start, start + len(words))
     return findings, used, measures
+
+
+def _in_question(reading: "Reading", span: _Span) -> bool:
+    return clause_at(reading.text, reading.doc[span.start].idx).question
 
 
 def _purpose(reading: Reading, span: _Span) -> bool:

@@ -35,6 +35,14 @@ CASES = {
         ["I'm not suicidal, just worried", "this twitching is killing me lol"],
     ),
     "thinks_stroke_or_heart_attack": (["I think I'm having a stroke"], ["my uncle had a stroke last year"]),
+    "droop_not_sudden": (
+        ["my face started drooping a few days ago", "I've been seeing double on and off for two weeks"],
+        ["my face suddenly drooped an hour ago", "my eyelid twitches"],
+    ),
+    "pesticide_exposure": (
+        ["sprayed insecticide yesterday, now my arms twitch"],
+        ["my arms twitch after the gym", "I work in an office and my eyelid twitches"],
+    ),
     "poisoning": (
         [
             "my 4yo got into my adhd tablets, ate maybe 3",
