@@ -194,3 +194,14 @@ def test_the_fact_groups_name_only_signs_the_lexicon_knows():
     known = {f"sign:{name}" for name in lexicon["SIGN"]} | {"sign:widespread", "sign:bulbar_or_breathing"}
     for group, facts in lexicon["FACT_GROUPS"].items():
         assert set(facts) <= known, (group, set(facts) - known)
+
+
+def test_a_single_drop_is_no_weakness_but_dropping_that_keeps_happening_is():
+    """Neurologist's review: "I dropped my cup this morning" must not reach the stroke rule."""
+    from clinical.triage import triage
+
+    for text in ("I dropped my cup this morning", "I dropped my phone today and my thumb twitches"):
+        assert "sign:weakness_function" not in extract(text).present, text
+        assert triage(extract(text)).level == "self_care", text
+    for text in ("I keep dropping my phone", "dropping cups a lot lately", "I've dropped my cup three times today"):
+        assert "sign:weakness_function" in extract(text).present, text
