@@ -29,6 +29,8 @@ def latest_findings(tracker: Tracker) -> Findings:
 def advise(dispatcher: CollectingDispatcher, result: Optional[TriageResult]) -> None:
     if result is not None and result.crisis:
         dispatcher.utter_message(text=result.action)
+        if result.onset_instruction:  # "my arm feels weak and I want to die": the weakness too
+            dispatcher.utter_message(text=result.onset_instruction)
         if not result.other_emergencies:
             return
     dispatcher.utter_message(response="utter_emergency")

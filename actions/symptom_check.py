@@ -274,11 +274,12 @@ def result_messages(result, already_advised: bool = False, findings: Findings = 
     headline, then the emergency advice if another emergency was heard too. An onset
     still unknown: what to do if it started within the last day comes first."""
     messages = []
+    if result.crisis and not already_advised:  # the crisis response first, whatever else was heard
+        messages.append(result.action)
     if result.ask_onset:  # the onset stayed unknown: the emergency number if it was in the last day
         messages.append(result.onset_instruction)
     elif not already_advised:
         if result.crisis:
-            messages.append(result.action)
             if result.other_emergencies:
                 messages.append(f"{result.headline} {result.level_action}")
         else:

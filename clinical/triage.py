@@ -126,7 +126,8 @@ def _summary(
     if findings.duration_days is not None:
         days = findings.duration_days
         twitch += f"; for about {round(days / 7)} week(s)" if days >= 14 else f"; for about {round(days)} day(s)"
-    lines.append(twitch + ".")
+    if "sign:twitching" in findings.present or locations or findings.duration_days is not None:
+        lines.append(twitch + ".")  # no "Twitching." for a message that never mentioned it
     reported = sorted(
         findings.evidence[f]
         for f in findings.present
@@ -194,9 +195,12 @@ def triage(findings: Findings, rules_path: Path = RULES_FILE) -> TriageResult:
         if ask
         else True
     )
+    # The crisis rule says nothing about when a weakness began: "my arm feels weak and I
+    # want to die" still needs the onset question's instruction after the crisis response.
+    other_emergency = any(r.level == "emergency" and not r.crisis for r in reasons)
     ask_onset = (
         bool(ask)
-        and level != "emergency"
+        and (level != "emergency" or (crisis and not other_emergency))
         and not explained
         and holds(ask["when"], facts)
         and not any(f in facts for f in ask.get("unless", []))

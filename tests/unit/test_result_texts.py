@@ -241,7 +241,7 @@ def test_review2_4_10_every_cause_says_how_soon_and_never_to_stop_alone():
     for fact in ("med:ssri_snri", "med:lithium", "med:antipsychotic", "med:corticosteroid"):
         assert re.search(r"don't stop", causes[fact]["advice"], re.I), fact
     # The statin is stopped only with dark urine or severe pain (third review, item C).
-    assert re.search(r"keep taking it until you have spoken to your doctor", causes["med:statin"]["advice"])
+    assert re.search(r"keep taking it and see your doctor today", causes["med:statin"]["advice"])
 
 
 def test_review2_4_lithium_advice_names_the_signs_of_too_much_lithium():
@@ -262,9 +262,7 @@ def test_review2_10_statin_advice_is_the_same_everywhere():
     from test_faq_content import ANSWERS
 
     stop = "with dark urine or severe muscle pain, stop the statin and see a doctor today (within 48 hours at most)"
-    keep = (
-        "For milder aches, cramps or weakness, keep taking it until you have spoken to your doctor, and see them today"
-    )
+    keep = "For milder aches, cramps or weakness, keep taking it and see your doctor today"
     advice = load_rules()["causes"]["med:statin"]["advice"]
     faq = " ".join(ANSWERS["medications"].split())
     for text in (advice, faq):
@@ -469,3 +467,39 @@ def test_review3_the_rewritten_replies_read_easily(name):
     text = response_text(name)
     assert grade(text + "\nSource: x") <= 8, name
     assert max(len(words(s)) for s in sentences(text + "\nSource: x")) <= 25
+
+
+# --- The sign-off review (fourth): each test failed on the code it read.
+
+
+def test_review4_a_crisis_does_not_hide_a_weakness_of_unknown_onset():
+    findings = extract("My arm feels weak and I want to die")
+    result = triage(findings)
+    messages = result_messages(result, findings=findings)
+    assert result.crisis and result.ask_onset
+    assert messages[0] == result.action  # the crisis response first
+    assert messages[1].startswith("If this started within the last day")
+
+
+def test_review4_a_drooping_eyelid_is_a_droop():
+    assert triage(extract("My left eyelid droops since yesterday")).level != "self_care"
+    assert "sign:face_droop" in extract("I have a drooping eyelid").present
+
+
+def test_review4_a_handful_of_pills_swallowed_is_poisoning():
+    assert triage(extract("My son swallowed a handful of my sertraline")).level == "emergency"
+
+
+def test_review4_the_summary_says_twitching_only_when_it_was_reported():
+    assert "Twitching" not in triage(extract("I want to die")).summary
+    assert "Twitching in: calf" in triage(extract("my calf twitches")).summary
+
+
+def test_review4_pesticide_advice_is_what_to_do_now():
+    rules = load_rules()
+    reason = next(r["reason"] for r in rules["rules"] if r["id"] == "pesticide_exposure")
+    assert re.search(r"emergency number now", reason)
+    assert rules["causes"]["trigger:pesticide"]["advice"].startswith("now:")
+    assert "soap and water" in rules["causes"]["trigger:pesticide"]["advice"]
+    poisoned = triage(extract("sprayed insecticide in the garden, now twitching, drooling and sweating"))
+    assert poisoned.level == "emergency" and "pesticide_exposure" not in [r.rule for r in poisoned.reasons]

@@ -38,6 +38,7 @@ def project_copy(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "data", copy / "data")
     (copy / "components").mkdir()
     shutil.copy(ROOT / "components" / "featurizers.py", copy / "components")
+    shutil.copy(ROOT / "components" / "faq_selector.py", copy / "components")
     return copy
 
 
