@@ -205,3 +205,19 @@ def test_a_single_drop_is_no_weakness_but_dropping_that_keeps_happening_is():
         assert triage(extract(text)).level == "self_care", text
     for text in ("I keep dropping my phone", "dropping cups a lot lately", "I've dropped my cup three times today"):
         assert "sign:weakness_function" in extract(text).present, text
+
+
+def test_despair_without_an_object_is_a_crisis_hint_and_a_pointless_errand_is_not():
+    """Tried as a person would through the servers: "I don't see the point anymore" had got the symptom check."""
+    from clinical.triage import triage
+
+    for text in (
+        "honestly i dont see the point anymore, this twitching is ruining everything",
+        "what's the point anymore",
+    ):
+        assert triage(extract(text)).crisis, text
+    for text in (
+        "I don't see the point of going to the GP, it's just twitching",
+        "I don't see the point in cutting coffee",
+    ):
+        assert not triage(extract(text)).crisis, text
