@@ -964,7 +964,9 @@ class Reading:
             before = [
                 m
                 for m in markers
-                if m[0] < span.end and not (m[2] and m[2][-1] in PROFESSIONALS and self.clause_of[m[0]] != clause)
+                # the last name before the finding starts, or one at its very start: "my 6 year
+                # old swallowed some of my tablets" is the child's
+                if m[0] <= span.start and not (m[2] and m[2][-1] in PROFESSIONALS and self.clause_of[m[0]] != clause)
             ]
             in_clause = [m for m in markers if self.clause_of[m[0]] == clause]
             # "My dad died of ALS. twitching in my calves": a clause with no subject

@@ -503,3 +503,8 @@ def test_review4_pesticide_advice_is_what_to_do_now():
     assert "soap and water" in rules["causes"]["trigger:pesticide"]["advice"]
     poisoned = triage(extract("sprayed insecticide in the garden, now twitching, drooling and sweating"))
     assert poisoned.level == "emergency" and "pesticide_exposure" not in [r.rule for r in poisoned.reasons]
+
+
+def test_review4_a_child_described_by_a_parent_is_someone_else_in_the_summary():
+    summary = triage(extract("My 6 year old swallowed some of my tablets")).summary
+    assert summary.startswith("Patient described by a relative or friend")
