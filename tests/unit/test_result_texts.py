@@ -508,3 +508,21 @@ def test_review4_pesticide_advice_is_what_to_do_now():
 def test_review4_a_child_described_by_a_parent_is_someone_else_in_the_summary():
     summary = triage(extract("My 6 year old swallowed some of my tablets")).summary
     assert summary.startswith("Patient described by a relative or friend")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My son swallowed some of my sertraline",
+        "my daughter drank bleach",
+        "My toddler swallowed some insecticide",
+        "My urine is very dark and I'm hardly peeing",
+        "After a fall my muscles hurt, my pee is dark and I've barely passed any",
+    ],
+)
+def test_review4_rewordings_of_poisoning_and_little_urine_are_emergencies(text):
+    assert triage(extract(text)).level == "emergency"
+
+
+def test_review4_a_little_boy_is_someone_else():
+    assert extract("My little boy's eye twitches").subject == "other"
