@@ -1176,18 +1176,6 @@ def age_match(text: str) -> Optional[Tuple[int, int, int]]:
     return None
 
 
-def duration_match(text: str) -> Optional[Tuple[float, int, int]]:
-    """The longest time said in a text, in days, with its character span (a bare
-    answer to "how long has it been going on?")."""
-    reading = Reading(normalise(text))
-    found = [(t.days, t.text) for t in reading.times if t.days is not None and t.kind not in ("event", "since_event")]
-    if not found:
-        return None
-    days, words = max(found)
-    start = reading.text.lower().find(words.lower())
-    return days, start, start + len(words)
-
-
 def mentions(text: str) -> List[Mention]:
     """Every concept in the text, each with its own context."""
     return _read(normalise(text))[1]
