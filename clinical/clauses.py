@@ -105,6 +105,7 @@ PRONOUN_AFTER_AUX = re.compile(
     rf"anyone|anybody|someone|somebody|my|your)\b(?!\s+(?:am|is|are|was|have|has|had|'m|'s|'ve)\b)",
     re.I,
 )
+DROPPED_I = re.compile(r"^(?:did|was|were|am)\b", re.I)
 NEGATED_AUX_SUBJECT = re.compile(rf"^(?:{AUX})\s+(?:{SUBJECT_WORD})\b", re.I)  # "isn't it normal?"
 HAVE_START = re.compile(
     r"^(?:have|has|had)\s+(?:i|you|u|he|she|it|we|they|anyone|anybody|someone|somebody|people)\b", re.I
@@ -202,7 +203,8 @@ def clauses(text: str) -> Tuple[Clause, ...]:
                     or (first and HAVE_START.match(content))
                     or (first and (AUX_GERUND.match(content) or WH_VERB.match(content) or ADVICE.match(content)))
                     or (first and AUX_SUBJECT.match(content))
-                    or PRONOUN_AFTER_AUX.match(content)
+                    # "Did my first CrossFit class 2 days ago": "did", "was", "am" with no "?" leave out an "I"
+                    or (PRONOUN_AFTER_AUX.match(content) and (asks or not DROPPED_I.match(content)))
                     or (asks and NEGATED_AUX_SUBJECT.match(content))
                     or EMBEDDED.search(content)
                 )

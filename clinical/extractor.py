@@ -157,6 +157,14 @@ LIST_WORDS = {
 }
 HARD_BOUNDARY = {".", "!", "?", ";", ":", "(", ")", "-", "\u2013", "\u2014", "...", "\n"}
 SUBJECT_PRONOUNS = {"i", "my", "he", "she", "it", "they", "we", "his", "her", "their", "this", "that"}
+TAKING_IT = re.compile(
+    r"\b(?:on|taking|take|took|started|start|using|use|prescribed)\s+(?:one|it|them|this|that|those|these)\b", re.I
+)
+# "if someone felt like that, who would they call? asking for a friend": the writer.
+ASKING_FOR_SELF = re.compile(
+    r"\b(?:asking|ask|question) for (?:me|myself|a friend|a mate)\b|\bthe someone is me\b", re.I
+)
+PREPOSITIONS = {"at", "to", "with", "for", "from", "of", "by", "in", "on", "about", "like", "than"}
 CAUSAL = {"after", "from", "following", "during", "post", "while", "since", "with", "on"}
 
 
@@ -395,6 +403,9 @@ class Compiler:
             return [[self.gap] * GAP]
         if word == "~":
             return [[self.any]]
+        if word.startswith("!") and len(word) > 1:  # any one word but these: "confused about !where|who"
+            words = [n for option in word[1:].split("|") for n in self.norm_words(option)]
+            return [[{"NORM": {"NOT_IN": sorted(set(words) | HARD_BOUNDARY | {","})}, "IS_PUNCT": False}]]
         if "|" in word and any(w.startswith("<") for w in word.split("|")):
             return [seq for part in word.split("|") for seq in self._word(part)]
         if word.startswith("<") and word.endswith(">"):
@@ -413,6 +424,9 @@ class Compiler:
             options, longer = [], []
             for option in word.split("|"):
                 stem = option.endswith("*")
+                if re.fullmatch(r"\d+\.\*", option):  # "39.*": a number with a decimal part ("39.4"), not "39"
+                    options.append(option)
+                    continue
                 norms = self.norm_words(option[:-1] if stem else option)
                 if len(norms) == 1:
                     options.append(norms[0] + ("*" if stem else ""))
@@ -709,7 +723,7 @@ class Reading:
             sentence = self.sentence_of[start]
             if self.norms[start] == "without" and any(
                 self.norms[i] in {"not", "never", "no"} and self.clause_of[i] == self.clause_of[start]
-                for i in range(max(0, start - 8), start)
+                for i in range(max(0, start - 12), start)
             ):
                 continue  # "I can't walk far without stumbling": the stumbling is affirmed
             first = None
@@ -799,6 +813,9 @@ class Reading:
             if self.inside_any(start, end, labels=("sign",)):
                 continue
             phrase = " ".join(self.norms[start:end])
+            after = end + (1 if end < len(self.norms) and self.norms[end] == "that" else 0)
+            if phrase in REPORTED_CUES and after < len(self.norms) and self.norms[after] in {"my", "i"}:
+                continue  # "people say my voice has gone nasal": what others notice in the writer
             clause = self.clause_of[start]
             stop = end
             seen_subject = False
@@ -875,6 +892,13 @@ class Reading:
             ):
                 continue  # "am I having a stroke?", "is this a stroke??": happening now
             span.asked = True
+        # "Is it normal to have muscle pain on a statin? I've been on one 6 weeks": the
+        # medicine of the question is the writer's when a statement says they take it.
+        for match in TAKING_IT.finditer(self.text):
+            if not clause_at(self.text, match.start()).question:
+                for span in self.spans:
+                    if span.prefix == "med" and span.asked and self.doc[span.start].idx < match.start():
+                        span.asked = False
 
     def _subject_markers(self) -> List[Tuple[int, str, Tuple[str, ...]]]:
         """(token, subject, chain) for every word that names whose the words after are."""
@@ -934,7 +958,7 @@ class Reading:
                     i = j + 1
                     continue
                 markers.append((i, "self", ()))
-            elif word in {"i", "me", "myself", "we"} and word != "me":
+            elif word in {"i", "myself"}:
                 markers.append((i, "self", ()))
             elif word in THIRD_PERSON:
                 markers.append((i, "other", last_other or ("someone",)))
@@ -942,6 +966,8 @@ class Reading:
                 markers.append((i, "generic", ()))
             elif word in PROFESSIONALS:
                 pass
+            elif word in relation and i >= 2 and norms[i - 1] in {"a", "an"} and norms[i - 2] in {"as", "was", "were"}:
+                pass  # "even as a kid", "when I was a teenager": the writer, younger
             elif word in relation and (
                 i == 0
                 or norms[i - 1] in {",", ".", "a", "the", "and", "her", "his"}
@@ -970,17 +996,30 @@ class Reading:
             ]
             in_clause = [m for m in markers if self.clause_of[m[0]] == clause]
             # "My dad died of ALS. twitching in my calves": a clause with no subject
-            # before its finding takes the one after it ("my calves"), not the last sentence's.
+            # before its finding takes the one after it ("my calves"), not the last sentence's;
+            # so does the first clause of a text ("after a bad flu my husband's legs are weak"),
+            # when a "my ..." names its person ("speed at a friend's place" names a place).
             if (
                 in_clause
                 and not any(m[0] < span.start for m in in_clause)
-                and self.sentence_of[(before[-1][0] if before else 0)] != self.sentence_of[span.start]
+                and (
+                    self.sentence_of[before[-1][0]] != self.sentence_of[span.start]
+                    if before
+                    else self.norms[in_clause[0][0]] in {"my", "our"}
+                    and (in_clause[0][0] == 0 or self.norms[in_clause[0][0] - 1] not in PREPOSITIONS)
+                )
             ):
                 _, span.subject, span.chain = in_clause[0]
             elif before:
                 _, span.subject, span.chain = before[-1]
-            if span.subject == "generic" and {"me", "myself"} & set(self.norms[span.start : span.end]):
-                span.subject, span.chain = "self", ()  # "everyone would be better off without me"
+            if span.subject == "generic" and {"me", "myself", "i"} & set(self.norms[span.start : span.end]):
+                span.subject, span.chain = "self", ()  # "everyone would be better off without me", "... if I was gone"
+            # Thoughts of dying are a person's: never a pet's ("gave my dog to friends, no point
+            # planning"), and "someone" is the writer when they say so ("... asking for me").
+            if span.fact == "sign:crisis" and (
+                span.subject == "pet" or (span.subject == "generic" and ASKING_FOR_SELF.search(self.text))
+            ):
+                span.subject, span.chain = "self", ()
 
     def _attach_times(self) -> None:
         """Gives each time expression to the finding it is about."""
@@ -1030,8 +1069,40 @@ class Reading:
                 nearest = min(same_sentence, key=lambda s: _distance(s, time))
                 nearest.times.append((time.kind, time.days, time.text))
                 for span in same_sentence:
-                    if span is not nearest and span.fact in LOSS_OF_FUNCTION and not span.times:
+                    # ... unless its own clause says when ("log today: ..., and for two weeks my grip is weaker")
+                    own_time = any(
+                        self.clause_of[t.start] == self.clause_of[span.start]
+                        for t in self.times
+                        if t.kind not in ("not_sudden", "resolved", "past")
+                    )
+                    if span is not nearest and span.fact in LOSS_OF_FUNCTION and not span.times and not own_time:
                         span.times.append((time.kind, time.days, time.text))
+        # "since last week there's new twitching in my arms and some tingling in my fingers": a
+        # time that opens a list of findings times each of them, until a clause with its own subject.
+        for time in self.times:
+            if time.kind not in ("sudden", "days", "gradual", "duration") or not time.measure:
+                continue
+            clause = self.clause_of[time.start]
+            if not any(
+                s.prefix == "sign" and self.clause_of[s.start] == clause and s.start >= time.end for s in self.spans
+            ):
+                continue
+            linked, i = set(), time.end
+            while i < len(self.norms) and self.sentence_of[i] == self.sentence_of[time.start]:
+                if self.clause_of[i] != clause:
+                    if not self._list_goes_on(i):
+                        break
+                    clause = self.clause_of[i]
+                    linked.add(clause)
+                i += 1
+            for span in self.spans:
+                if (
+                    span.fact in LOSS_OF_FUNCTION
+                    and self.clause_of[span.start] in linked
+                    and not span.times
+                    and not span.negated
+                ):
+                    span.times.append((time.kind, time.days, time.text))
         # "Muddled, can't follow a conversation. Came on over the last few hours.": a sentence
         # that only says when gives that time to the losses of function just before it.
         for time in self.times:
@@ -1399,6 +1470,13 @@ def _compose(
             elif fact == "history:familial_als":
                 mention = replace(mention, fact="history:family_als")
                 fact = mention.fact
+            elif (
+                fact == "history:known_condition"
+                and mention.subject == "other"
+                and span.chain not in ((), ("someone",))
+                and (span.subject, span.chain) != (subject, chain)
+            ):
+                continue  # "my mum has had MS for 20 years": her condition, not the writer's
         elif not belongs(mention, span):
             continue
         if fact.startswith("location:"):

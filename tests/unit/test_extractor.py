@@ -221,3 +221,107 @@ def test_despair_without_an_object_is_a_crisis_hint_and_a_pointless_errand_is_no
         "I don't see the point in cutting coffee",
     ):
         assert not triage(extract(text)).crisis, text
+
+
+@pytest.mark.parametrize(
+    "text,fact",
+    [
+        # a face that stopped moving, an eye that will not close
+        ("half my face stopped moving an hour ago", "sign:face_droop"),
+        ("I can't close my left eye since this morning", "sign:face_droop"),
+        # collapse told without the word: down on the floor, the world gone grey
+        ("I went down onto the floor at work and everything went white", "sign:fainting"),
+        ("he was out for a few seconds in the kitchen", "sign:fainting"),
+        # a fit named by whoever saw it
+        ("had what the paramedic called a seizure", "sign:seizure"),
+        # chest pain in the middle of the chest, with no "in"
+        ("squeezing pain centre of my chest", "sign:chest_pain"),
+        # a temperature said as a number ("I'm 39.4"), not an age ("I'm 39")
+        ("I'm 38.7 and shivering", "sign:fever"),
+        # hardly any urine
+        ("my pee is brown and only a few drops come out", "sign:little_urine"),
+        # a hand task with its object a few words on
+        ("trouble opening my big kitchen jar lids", "sign:weakness_function"),
+        ("the base of my thumb has sunk in", "sign:wasting"),
+        ("i've started panting on the stairs", "sign:breathless"),
+        ("my tongue wriggles like worms", "sign:tongue_twitching"),
+        ("my words come out a bit mushy", "sign:speech_change"),
+        ("he's aggressive and won't calm down", "sign:agitation"),
+        ("I keep losing track of what I'm saying", "sign:confusion"),
+    ],
+)
+def test_signs_composed_from_new_wordings(text, fact):
+    assert fact in extract(text).present, text
+
+
+@pytest.mark.parametrize(
+    "text,fact",
+    [
+        ("I'm 39 and my calf twitches", "sign:fever"),
+        ("went down on the floor to play with my son", "sign:fainting"),
+        ("the twitch in my calf feels weaker today", "sign:weakness"),
+        ("so confused about which magnesium to buy", "sign:confusion"),
+        ("I'm numb to the scary stories by now", "sign:numbness"),
+        ("fell into the google trap again", "location:shoulder"),
+        ("overdose of coffee this morning haha", "sign:overdose"),
+        ("I can't swallow pills, never could", "sign:cannot_swallow"),
+        ("a fit of giggles", "sign:seizure"),
+        ("I've never had a seizure", "sign:seizure"),
+        ("aggressive twitching in my calf", "sign:agitation"),
+    ],
+)
+def test_set_aside_and_idioms_of_the_new_wordings(text, fact):
+    assert fact not in extract(text).present, text
+
+
+def test_context_rules_of_the_sixth_red_team():
+    from clinical.triage import triage
+
+    # what others notice is the writer's ("people say my voice ...")
+    assert "sign:speech_change" in extract("my friends say my speech has got slurred lately").present
+    # a medicine asked about, then said to be taken
+    assert "med:statin" in extract("Can statins cause aches? I've been on one for a month, legs ache").present
+    # "Did my first class": a statement with its "I" left out, not a question
+    assert "sign:swelling" in extract("Did my first spin class, legs swollen and sore").present
+    # "over the last year" is how long, not long ago
+    assert "onset:gradual" in extract("over the last year my feet have slowly gone numb").present
+    # a time that opens a list times each finding of it
+    assert "onset:days" in extract("since Monday there's twitching in my arm and some tingling in my hand").present
+    # someone else's condition is theirs
+    assert "history:known_condition" not in extract("my mum has MS; my eyelid twitches").present
+    # a person named after a leading phrase is the subject of its finding
+    assert extract("after a tummy bug my husband's legs are weak").subject == "other"
+    # "we think it was ecstasy": the medicine of the person described
+    assert "med:recreational_stimulant" in extract("my son is twitching and confused, we think he took ecstasy").present
+    # "as a kid" is the writer, younger
+    assert extract("never liked needles, even as a kid. eyelid twitch").subject == "self"
+    # too breathless to finish a sentence is an emergency even propped up in bed
+    assert triage(extract("propped up in bed, can't breathe, can't finish a sentence")).level == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i wouldn't care if i didn't wake up tomorrow",
+        "everyone would be better off if I was gone",
+        "it'd be easier for everyone if I never came home",
+        "gave my camera and my books away to friends last week",
+        "no point planning for next year",
+        "if someone wanted to not be here anymore who would they call? asking for a friend",
+    ],
+)
+def test_crisis_hints_of_new_concept_groups(text):
+    from clinical.triage import triage
+
+    assert triage(extract(text)).crisis, text
+
+
+def test_what_is_not_a_crisis_hint():
+    from clinical.triage import triage
+
+    for text in (
+        "I don't care if I wake up early, I just want the twitch gone",
+        "it would be easier if I never drank coffee",
+        "gave my old clothes to charity",
+    ):
+        assert not triage(extract(text)).crisis, text
