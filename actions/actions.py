@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.emergency import advise_on_latest
 from actions.other_parts import SETTINGS, answer_openers, answer_questions
+from followup.store import default_store
 
 
 class ActionOfferConsultation(Action):
@@ -32,7 +33,7 @@ class ActionForgetConversation(Action):
 
     The `Restarted` event after this action is what the tracker store
     (stores/tracker_store.py) takes as the order to delete every stored event of
-    the conversation. The website widget is told too, so it clears its copy.
+    the conversation; the diary and check-ins are deleted here. The website widget is told too, so it clears its copy.
     """
 
     def name(self) -> Text:
@@ -42,6 +43,8 @@ class ActionForgetConversation(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         if tracker.get_slot("forget_confirmed") is True:
+            # The diary and any planned check-in go with the conversation.
+            default_store().forget(tracker.sender_id)
             dispatcher.utter_message(response="utter_forgotten")
             if tracker.get_latest_input_channel() == "socketio":
                 # Emitted as bot_uttered {"conversation_deleted": true}.

@@ -29,6 +29,8 @@ from clinical.interview import (
 from clinical.triage import facts_in, happening_now_line, load_rules, triage
 
 FINDINGS_SLOT = "clinical_findings"
+# Results after which the assistant offers to check in later.
+CHECK_IN_AFTER = ("self_care", "routine")
 SKIPPED = Answer.SKIPPED
 
 
@@ -181,7 +183,10 @@ class ActionGiveTriageResult(Action):
             result, already_advised=tracker.get_slot("triage_level") == "emergency", findings=findings
         ):
             dispatcher.utter_message(text=text)
-        dispatcher.utter_message(response="utter_after_triage")
+        # After a self-care or routine result the safety net says to come back if it
+        # lasts beyond 2 weeks: the offer to check in then (actions/checkins.py).
+        follow_up = result.level in CHECK_IN_AFTER and not result.ask_onset
+        dispatcher.utter_message(response="utter_after_triage_checkin" if follow_up else "utter_after_triage")
         return [SlotSet("triage_level", result.level)]
 
 

@@ -25,6 +25,8 @@ from sanic import response
 from sanic.request import Request
 from slack_sdk.web.async_client import AsyncWebClient
 
+from channels.attachments import file_in, from_data_url
+
 logger = logging.getLogger(__name__)
 BUTTONS_PER_BLOCK = 5
 SEEN_EVENTS_KEPT = 1000
@@ -59,6 +61,26 @@ class SlackBot(RasaSlackBot):
                 }
             )
         await self._post_message(channel=recipient, as_user=True, text=text, blocks=blocks)
+
+    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+        # The diary's chart is a data URL, which Slack cannot show: it is uploaded as a file.
+        attached = from_data_url(image, stem="twitch-diary")
+        if attached is None:
+            await super().send_image_url(recipient_id, image, **kwargs)
+            return
+        await self._upload(self.slack_channel or recipient_id, attached)
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        attached = file_in(json_message)
+        if attached is None:
+            await super().send_custom_json(recipient_id, json_message, **kwargs)
+            return
+        await self._upload(self.slack_channel or recipient_id, attached)
+
+    async def _upload(self, channel: Text, attached) -> None:
+        await self.client.files_upload_v2(
+            channel=channel, file=attached.data, filename=attached.name, title=attached.name
+        )
 
 
 class SlackInput(RasaSlackInput):

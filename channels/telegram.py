@@ -7,6 +7,7 @@ message fails with HTTP 500. This subclass never calls the API at start-up
 unless `set_webhook_on_startup` is true (and then inside the server's own
 loop), lets aiogram create its session lazily in the server's loop, and takes
 the API base URL from the credentials so tests can point it at a fake API.
+The diary's chart and exported files are uploaded (channels/attachments.py).
 
 It also answers every button press (`answerCallbackQuery`, or the person's
 app shows a spinner on the button), tells someone who sends a sticker, photo
@@ -19,16 +20,20 @@ could post messages in any chat's name.
 from __future__ import annotations
 
 import hmac
+import io
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from aiogram.bot.api import TELEGRAM_PRODUCTION, Methods, TelegramAPIServer
 from aiogram.bot.bot import Bot
+from aiogram.types import InputFile
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput
 from rasa.core.channels.telegram import TelegramOutput as RasaTelegramOutput
 from sanic import Blueprint, response
 from sanic.request import Request
+
+from channels.attachments import file_in, from_data_url
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +48,21 @@ class TelegramOutput(RasaTelegramOutput):
     def __init__(self, access_token: Optional[Text], api_base_url: Optional[Text] = None) -> None:
         server = TelegramAPIServer.from_base(api_base_url) if api_base_url else TELEGRAM_PRODUCTION
         Bot.__init__(self, access_token, server=server)
+
+    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+        # The diary's chart is a data URL: Telegram is sent the bytes (it fetches only http URLs).
+        attached = from_data_url(image, stem="twitch-diary")
+        if attached is None:
+            await super().send_image_url(recipient_id, image, **kwargs)
+            return
+        await self.send_photo(recipient_id, InputFile(io.BytesIO(attached.data), filename=attached.name))
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        attached = file_in(json_message)
+        if attached is None:
+            await super().send_custom_json(recipient_id, json_message, **kwargs)
+            return
+        await self.send_document(recipient_id, InputFile(io.BytesIO(attached.data), filename=attached.name))
 
 
 class TelegramInput(RasaTelegramInput):

@@ -23,8 +23,16 @@ PART_KEY = "message_part"
 
 # The contract's order: an emergency first, then a described symptom, then
 # anything else, and a greeting or thanks last. Lower is more important.
-PRIORITY = {"report_emergency": 0, "describe_symptoms": 1, "greet": 3, "thank": 3}
+# A diary entry ("log today: twitching 6/10 in my calves") is a description kept
+# in the diary: it ranks with describe_symptoms, so the symptoms it describes
+# do not turn it into a symptom check (its signs are still screened: an
+# emergency outranks it, and actions/diary.py re-checks a sign needing care soon).
+PRIORITY = {"report_emergency": 0, "describe_symptoms": 1, "log_symptoms": 1, "greet": 3, "thank": 3}
 OTHER_PRIORITY = 2
+# Requests about the diary and check-ins name symptoms without reporting them
+# ("show my twitch diary", "delete the entry with the 9/10"): the classifier's
+# reading stands (a described emergency still outranks them).
+DIARY_COMMANDS = {"show_diary", "export_my_data", "delete_diary_entry", "plan_checkin"}
 # Parts answered besides the main intent (anything else is covered by the main
 # answer: a second description joins the check, "bye" after a question is noise).
 ANSWERED_ALONGSIDE = ("greet", "thank", "faq", "request_doctor", "bot_challenge", "question")
@@ -130,7 +138,7 @@ def decide(whole: Candidate, parts: List[Candidate], emergency: bool, describes:
     - an emergency finding of the clinical core makes it `report_emergency`;
     - a symptom the person reports (the clinical core, in a statement, not a
       question) makes it `describe_symptoms`, outranking a question, a greeting
-      or a request;
+      or a request (not a request about the diary, which only names symptoms);
     - a fallback, greeting or thanks gives way to the most important part, so
       "hi! can coffee cause this?" is the coffee question. A part is never an
       emergency on the classifier's word alone: a sentence out of its context
@@ -138,7 +146,7 @@ def decide(whole: Candidate, parts: List[Candidate], emergency: bool, describes:
     """
     if emergency:
         return Candidate("report_emergency", 1.0, whole.text, 0)
-    if describes and priority(whole.intent) > PRIORITY["describe_symptoms"]:
+    if describes and priority(whole.intent) > PRIORITY["describe_symptoms"] and whole.intent not in DIARY_COMMANDS:
         return Candidate("describe_symptoms", 1.0, whole.text, 0)
     if whole.intent.split("/")[0] not in REPLACEABLE:
         return whole

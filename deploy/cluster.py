@@ -97,8 +97,10 @@ class Cluster:
         model: Optional[Path] = None,
         api_token: Optional[str] = None,
         ports: Optional[Dict[str, int]] = None,
+        env: Optional[Dict[str, str]] = None,
     ) -> None:
         self.root = root.resolve()
+        self.extra_env = dict(env or {})  # e.g. a chat channel's credentials
         self.model = model or DEFAULT_MODEL
         self.api_token = api_token
         ports = dict(ports or {})
@@ -258,6 +260,7 @@ class Cluster:
             WEB_ORIGINS=f"http://127.0.0.1:{self.port},http://localhost:{self.port}",
             RASA_TELEMETRY_ENABLED="false",
         )
+        env.update(self.extra_env)
         return env
 
     def _render(self, name: str, env: dict) -> Path:

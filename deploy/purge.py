@@ -1,4 +1,5 @@
-"""Retention: deletes conversations whose last message is older than N days.
+"""Retention: deletes conversations whose last message is older than N days,
+diary entries of days older than that, and check-ins due before then.
 
     python -m deploy.purge --days 30          # `make purge`, or daily from cron
     python -m deploy.purge --days 30 --dry-run
@@ -13,9 +14,11 @@ import argparse
 import os
 import sys
 import time
+from pathlib import Path
 from typing import List
 
 from deploy.config import load_config
+from followup.store import FollowupStore
 
 
 def open_store(endpoints_path: str):
@@ -53,13 +56,21 @@ def main(argv: List[str]) -> int:
     days = args.days
 
     store = open_store(args.endpoints)
-    cutoff = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(time.time() - days * 86400))
+    followup = FollowupStore.from_endpoints(Path(args.endpoints))
+    now = time.time()
+    cutoff = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(now - days * 86400))
     if args.dry_run:
         count = store.count_older_than(days)
+        kept = followup.count_older_than(days, now)
         print(f"{count} conversation(s) with no message since {cutoff} would be deleted")
+        print(
+            f"{kept['diary_entries']} diary entr(ies) and {kept['checkins']} check-in(s) from before then would be deleted"
+        )
     else:
         count = store.delete_older_than(days)
+        gone = followup.purge(days, now)
         print(f"Deleted {count} conversation(s) with no message since {cutoff}")
+        print(f"Deleted {gone['diary_entries']} diary entr(ies) and {gone['checkins']} check-in(s) from before then")
     return 0
 
 

@@ -8,6 +8,7 @@ Each test is marked by its layer from where it lives and what it uses
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,9 @@ from support import API_TOKEN, MODEL, ROOT, free_port, load_yaml
 
 # As `make` sets it: no telemetry or crash reports from the servers the tests start.
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+# Actions run in this process (unit tests) keep their diary in a database of the
+# test run's own, never in the project's var/.
+os.environ.setdefault("TRACKER_DB", str(Path(tempfile.mkdtemp(prefix="bfs-tests-")) / "tracker.db"))
 
 
 @pytest.fixture(scope="session")
@@ -95,6 +99,10 @@ def servers(model_path, tmp_path_factory, telegram_api, slack_api):
         WEB_ORIGINS=f"http://127.0.0.1:{web_port}",
         ACTION_PORT=str(action_port),
         TRACKER_DB=str(tmp / "tracker.db"),
+        # The follow-up runs on a test clock the tests move (followup/clock.py),
+        # and due check-ins are looked for every second.
+        BFS_TEST_CLOCK=str(tmp / "clock.txt"),
+        BFS_CHECKIN_POLL_SECONDS="1",
     )
     files = render_runtime_files(env, tmp)
     logs = {name: tmp / f"{name}.log" for name in ("actions", "rasa", "web")}
@@ -131,6 +139,7 @@ def servers(model_path, tmp_path_factory, telegram_api, slack_api):
             "socket": f"http://127.0.0.1:{rasa_port}",
             "logs": logs,
             "tracker_db": tmp / "tracker.db",
+            "clock": tmp / "clock.txt",
             "endpoints": files["endpoints"],
             "env": env,
             "processes": procs,

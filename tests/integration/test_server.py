@@ -76,7 +76,7 @@ def test_faq_inside_the_forget_me_question_returns_to_it(servers):
     detour = texts(say(servers, "forgetter", "can caffeine cause twitching?"))
     assert "Caffeine is a stimulant" in detour and ask in detour
     done = texts(say(servers, "forgetter", "yes"))
-    assert "deleted our conversation from the server" in done
+    assert "deleted our conversation" in done
 
 
 def test_action_server_listens_on_loopback_only(servers):

@@ -2,8 +2,9 @@
 
 One conversation is sent alternately to both replicas, a whole symptom check
 included; messages arriving at the same moment on both are handled one after
-the other (the Redis lock); a replica is killed mid-conversation and the other
-carries on with nothing lost.
+the other (the Redis lock); a check-in that comes due is asked exactly once
+although both replicas look for it, and not again after both restart; a
+replica is killed mid-conversation and the other carries on with nothing lost.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +25,7 @@ VIGNETTES = yaml.safe_load((ROOT / "tests" / "vignettes.yml").read_text(encoding
 
 
 @pytest.fixture(scope="module")
-def cluster(model_path):
+def cluster(model_path, telegram_api):
     from deploy.cluster import PG_BIN, Cluster
 
     needed = (
@@ -38,7 +40,20 @@ def cluster(model_path):
     # (run as the postgres user when the tests run as root) must reach its data.
     root = Path(tempfile.mkdtemp(prefix="bfs-cluster-"))
     root.chmod(0o755)
-    running = Cluster(root, replicas=2, port=free_port(), model=model_path, api_token=TOKEN)
+    from fake_apis import TELEGRAM_BOT_NAME, TELEGRAM_SECRET_TOKEN, TELEGRAM_TOKEN
+
+    telegram = {
+        "TELEGRAM_TOKEN": TELEGRAM_TOKEN,
+        "TELEGRAM_BOT_NAME": TELEGRAM_BOT_NAME,
+        "TELEGRAM_WEBHOOK_URL": "https://bot.example/webhooks/telegram/webhook",
+        "TELEGRAM_API_BASE_URL": telegram_api.url,
+        "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET_TOKEN,
+    }
+    # Check-ins run on a test clock (followup/clock.py) and are looked for every second.
+    follow_up = {"BFS_TEST_CLOCK": str(root / "clock.txt"), "BFS_CHECKIN_POLL_SECONDS": "1"}
+    running = Cluster(
+        root, replicas=2, port=free_port(), model=model_path, api_token=TOKEN, env={**telegram, **follow_up}
+    )
     try:
         running.start()
         yield running
@@ -154,6 +169,59 @@ def test_nginx_is_the_one_origin_for_the_page_socketio_and_webhooks(cluster):
     assert handshake.status_code == 200 and '"sid"' in handshake.text
     assert "Source:" in say(cluster.url, "cluster-nginx", "how is BFS different from ALS?")
     assert requests.get(cluster.url + "/status", timeout=10).status_code == 401
+
+
+def test_a_due_checkin_is_asked_once_by_two_replicas_and_not_again_after_a_restart(cluster, telegram_api):
+    import datetime as dt
+
+    from fake_apis import TELEGRAM_SECRET_TOKEN
+
+    from channels.telegram import SECRET_HEADER
+    from followup.clock import set_test_clock
+
+    chat, clock = 880001, cluster.root / "clock.txt"
+    start = dt.datetime(2026, 5, 4, 12, 0, tzinfo=dt.timezone.utc)
+    set_test_clock(clock, start)
+
+    def sent() -> list:
+        return [c["text"] for c in telegram_api.calls_of("sendMessage") if str(c.get("chat_id")) == str(chat)]
+
+    def asked() -> int:
+        return sum("How is it now?" in text for text in sent())
+
+    def wait_for(condition, timeout: float = 30) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not condition():
+            time.sleep(0.25)
+        return condition()
+
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 1700000000,
+            "chat": {"id": chat, "type": "private"},
+            "from": {"id": chat, "is_bot": False, "first_name": "Sam"},
+            "text": '/plan_checkin{"checkin_in_days": "14"}',
+        },
+    }
+    webhook = cluster.replica_url(0) + "/webhooks/telegram/webhook"
+    assert requests.post(webhook, json=update, headers={SECRET_HEADER: TELEGRAM_SECRET_TOKEN}, timeout=60).ok
+    assert wait_for(lambda: any("I'll check in on" in text for text in sent()))
+
+    set_test_clock(clock, start + dt.timedelta(days=15))
+    assert wait_for(lambda: asked() >= 1)
+    time.sleep(4)  # both replicas have looked several times since
+    assert asked() == 1
+    assert cluster._psql(f"SELECT status FROM bfs_checkins WHERE person = '{chat}'") == "asked"
+
+    for index in (0, 1):  # both replicas restart: nothing is asked twice
+        cluster.kill(f"rasa-{index + 1}")
+        cluster.start_replica(index)
+    for index in (0, 1):
+        cluster.wait_for_replica(index)
+    time.sleep(4)
+    assert asked() == 1
 
 
 def test_a_replica_dies_mid_conversation_and_the_other_carries_on(cluster):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import subprocess
 import threading
 import time
@@ -157,14 +158,19 @@ def test_a_reconnecting_widget_keeps_its_session(servers):
         again.close()
 
 
+def browser_command(script: str, servers, screenshot: Path) -> list:
+    """`node tests/browser/<script> <page> <screenshot>`, with a fresh screenshot path."""
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run `make system-packages` (make test does it)")
+    screenshot.parent.mkdir(exist_ok=True)
+    screenshot.unlink(missing_ok=True)
+    return ["node", str(ROOT / "tests" / "browser" / script), servers["web"], str(screenshot)]
+
+
 def test_a_person_in_the_browser(servers):
     """Greeting, an FAQ, a link, markup as text, a symptom check by button, a reload, forget me."""
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: run `make browser` (make test does it)")
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    SCREENSHOT.unlink(missing_ok=True)
     browser = subprocess.Popen(
-        ["node", str(ROOT / "tests" / "browser" / "chat_flow.cjs"), servers["web"], str(SCREENSHOT)],
+        browser_command("chat_flow.cjs", servers, SCREENSHOT),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -200,3 +206,25 @@ def test_a_person_in_the_browser(servers):
     assert browser.returncode == 0, err + out
     assert json.loads(out.strip().splitlines()[-1])["forgotten"] is True
     assert user_texts(servers, seen["sessionId"]) == []
+
+
+DIARY_SCREENSHOT = ROOT / "results" / "web_diary.png"
+
+
+def test_a_person_keeps_a_diary_in_the_browser_and_is_remembered_until_forgotten(servers):
+    """Remember me, two diary days, the chart (screenshot), a new tab, forget me."""
+    run = subprocess.run(
+        browser_command("diary_flow.cjs", servers, DIARY_SCREENSHOT),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr + run.stdout
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    assert DIARY_SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "6/10" in seen["first"] and "3/10" in seen["second"]
+    # Forgotten on the server too: no conversation, no diary row.
+    assert user_texts(servers, seen["sessionId"]) == []
+    with sqlite3.connect(servers["tracker_db"]) as db:
+        left = db.execute("SELECT COUNT(*) FROM bfs_diary_entries WHERE person = ?", (seen["sessionId"],)).fetchone()
+    assert left == (0,)

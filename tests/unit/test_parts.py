@@ -93,6 +93,18 @@ def test_the_whole_message_reading_stands_unless_the_contract_says_otherwise():
     assert parts.decide(described, [], emergency=False, describes=True) is described
 
 
+def test_a_diary_entry_or_request_that_names_symptoms_stays_what_it_is():
+    # "log today: twitching 6/10 in my calves" is a description kept in the diary ...
+    logged = candidate("log_symptoms", 0)
+    assert parts.decide(logged, [], emergency=False, describes=True) is logged
+    # ... "show my twitch diary" only names the twitching ...
+    for request in ["show_diary", "export_my_data", "delete_diary_entry", "plan_checkin"]:
+        asked = candidate(request, 0)
+        assert parts.decide(asked, [], emergency=False, describes=True) is asked
+    # ... and an emergency in either still leads.
+    assert parts.decide(logged, [], emergency=True, describes=True).intent == "report_emergency"
+
+
 def test_a_greeting_thanks_or_fallback_gives_way_to_the_most_important_part():
     for reading in ("greet", "thank", "nlu_fallback"):
         found = parts.decide(

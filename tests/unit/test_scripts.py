@@ -132,7 +132,13 @@ def test_the_shipped_credentials_template_starts_rest_and_the_website_without_se
     from deploy.config import build_config
 
     credentials, notes = build_config(load_yaml(ROOT / "credentials.yml"), {})
-    assert list(credentials) == ["channels.rest.RestInput", "channels.socketio.SocketIOInput"]
+    # The check-in scheduler runs in every server; it needs no secret.
+    assert list(credentials) == [
+        "channels.rest.RestInput",
+        "channels.socketio.SocketIOInput",
+        "channels.checkins.CheckinScheduler",
+    ]
+    assert credentials["channels.checkins.CheckinScheduler"] == {"poll_seconds": "60"}
     assert len(notes) == 2
     website = credentials["channels.socketio.SocketIOInput"]
     assert website["session_persistence"] is True

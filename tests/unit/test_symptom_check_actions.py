@@ -120,13 +120,16 @@ def test_result_gives_level_reasons_causes_safety_net_and_summary():
     assert any(t.startswith("Likely contributing: caffeine") for t in texts)
     assert any("2 weeks" in t for t in texts)
     assert any(t.startswith("A summary you can copy for a doctor") for t in texts)
-    assert texts[-1] == "utter_after_triage"
+    # After a self-care result: "anything else?", with the offer to check in in 2 weeks.
+    assert texts[-1] == "utter_after_triage_checkin"
 
 
 def test_result_names_the_persons_words_as_the_reason():
     findings = extract("my hand is weaker and I keep dropping cups").to_dict()
     messages, slots = run(ActionGiveTriageResult(), tracker("no", "deny", {"clinical_findings": findings}))
     assert slots["triage_level"] == "urgent"
+    # Urgent: see a doctor within 48 hours, no check-in offered instead.
+    assert messages[-1].get("response") == "utter_after_triage"
     assert any('"keep dropping cups"' in (m.get("text") or "") for m in messages)
 
 

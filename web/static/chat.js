@@ -2,11 +2,15 @@
 // Nothing here ever assigns innerHTML, so neither the person's words nor the
 // assistant's can inject markup. The conversation is kept in sessionStorage:
 // it survives a reload, and is gone when the tab closes (a shared computer
-// keeps nothing about someone's health worries).
+// keeps nothing about someone's health worries). Only if the person ticks
+// "Remember me on this device" is the conversation's random id kept in
+// localStorage, so a diary and a check-in find them at their next visit;
+// "forget me" or unticking removes it.
 (function () {
   "use strict";
 
   var STORE_KEY = "bfs-assistant-chat";
+  var REMEMBER_KEY = "bfs-assistant-remembered-id";
   var MAX_KEPT = 300;            // messages kept for a reload
   var TYPING_TIMEOUT_MS = 20000; // stop showing "typing" if no reply comes
   var SAFE_PROTOCOLS = ["http:", "https:", "mailto:", "tel:"];
@@ -21,6 +25,7 @@
     typing: document.getElementById("chat-typing"),
     form: document.getElementById("chat-form"),
     input: document.getElementById("chat-input"),
+    remember: document.getElementById("chat-remember"),
   };
 
   var state = load();
@@ -35,6 +40,19 @@
       if (saved && Array.isArray(saved.messages)) return saved;
     } catch (e) { /* unreadable: start afresh */ }
     return { sessionId: null, messages: [], open: false };
+  }
+
+  function rememberedId() {
+    try { return localStorage.getItem(REMEMBER_KEY); } catch (e) { return null; }
+  }
+
+  // Keeps (or drops) the conversation's id on this device, as the person chose.
+  function setRemembered(on) {
+    try {
+      if (on && state.sessionId) localStorage.setItem(REMEMBER_KEY, state.sessionId);
+      if (!on) localStorage.removeItem(REMEMBER_KEY);
+    } catch (e) { /* storage off: nothing is kept */ }
+    el.remember.checked = !!on;
   }
 
   function save() {
@@ -111,6 +129,14 @@
     } else {
       bubble.appendChild(richText(message.text || ""));
     }
+    if (message.image) {
+      var img = document.createElement("img");
+      img.className = "chart";
+      img.src = message.image;
+      img.alt = "Chart of your twitch diary; the message above describes it in words.";
+      bubble.appendChild(img);
+    }
+    if (message.file) bubble.appendChild(downloadLink(message.file));
     item.appendChild(bubble);
 
     if (message.buttons && message.buttons.length && !message.answered) {
@@ -131,6 +157,17 @@
       item.appendChild(group);
     }
     return item;
+  }
+
+  // A file the assistant sent (base64 in the message), offered as a download.
+  function downloadLink(file) {
+    var bytes = Uint8Array.from(atob(file.data_base64), function (c) { return c.charCodeAt(0); });
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob([bytes], { type: file.mime_type || "application/octet-stream" }));
+    a.download = file.name;
+    a.className = "download";
+    a.textContent = "Download " + file.name;
+    return a;
   }
 
   function renderAll() {
@@ -192,7 +229,9 @@
     if (!data || typeof data !== "object") return;
     showTyping(false);
     if (data.conversation_deleted === true) {
-      // "Forget me" was carried out on the server: keep only its confirmation here.
+      // "Forget me" was carried out on the server: keep only its confirmation here,
+      // and nothing on this device.
+      setRemembered(false);
       state.messages = state.messages.slice(-1);
       save();
       renderAll();
@@ -206,10 +245,19 @@
         .map(function (c) { return { title: c.title, payload: c.payload }; });
     }
     var attachment = data.attachment;
-    if (!message.text && attachment && attachment.payload && attachment.payload.src) {
-      message.text = String(attachment.payload.src);  // shown as a link, never loaded
+    if (attachment && attachment.payload && typeof attachment.payload.src === "string") {
+      var src = attachment.payload.src;
+      // Only images the assistant drew (data URLs) are shown; any other address is a link, never loaded.
+      if (/^data:image\/png;base64,[A-Za-z0-9+\/=]+$/.test(src)) message.image = src;
+      else if (!message.text) message.text = src;
     }
-    if (message.text || (message.buttons && message.buttons.length)) addMessage(message);
+    var file = data.file;
+    if (file && typeof file.name === "string" && typeof file.data_base64 === "string") {
+      message.file = { name: file.name, mime_type: String(file.mime_type || ""), data_base64: file.data_base64 };
+    }
+    if (message.text || message.image || message.file || (message.buttons && message.buttons.length)) {
+      addMessage(message);
+    }
   }
 
   function connect(config) {
@@ -224,10 +272,14 @@
       state.sessionId = sessionId;
       confirmed = true;
       setStatus("");
-      if (isNew && state.messages.length === 0) {
+      if (state.messages.length === 0) {
         save();
-        emit("/greet");  // the assistant opens with its greeting
+        // A remembered visitor is asked a check-in that is due (or welcomed back);
+        // anyone else gets the greeting.
+        emit(!isNew || returning ? "/check_in" : "/greet");
+        returning = false;
       }
+      if (el.remember.checked) setRemembered(true);
       save();
       while (outbox.length) emit(outbox.shift());
     });
@@ -239,6 +291,13 @@
     socket.on("connect_error", function () {
       setStatus("Can't reach the assistant right now. Retrying…");
     });
+  }
+
+  // A visitor this device remembers, opening a new tab: their conversation goes on.
+  var returning = false;
+  if (!state.sessionId && rememberedId()) {
+    state.sessionId = rememberedId();
+    returning = true;
   }
 
   var started = null;
@@ -277,6 +336,7 @@
   }
 
   function reset() {
+    setRemembered(false);
     state = { sessionId: null, messages: [], open: true };
     save();
     renderAll();
@@ -314,6 +374,8 @@
     }
   });
   el.input.addEventListener("input", autoGrow);
+  el.remember.addEventListener("change", function () { setRemembered(el.remember.checked); });
+  el.remember.checked = !!rememberedId();
 
   renderAll();
   setStatus("");
