@@ -132,6 +132,10 @@ OWN_SUBJECT = re.compile(
     r"our|it's|its|there's|theres)\b(?!\s*\?)",
     re.I,
 )
+# A clause that goes on with what the sentence says ("... and finger looks hollow??").
+CONTINUED = re.compile(
+    rf"^(?:and|&)\s+(?!(?:{AUX}|what|why|how|have|has|had|any|anyone|normal|ok|okay|bad|serious)\b)\w+", re.I
+)
 # Questions that suppose: what follows them in the sentence is supposed too.
 SUPPOSING = re.compile(r"^(?:what if|if|suppose|imagine|in case|will|would|could|might|can)\b", re.I)
 # "my calf twitches and so does my arm" is no question.
@@ -215,8 +219,12 @@ def clauses(text: str) -> Tuple[Clause, ...]:
             marked.append([start, end, in_question, presupposing])
         # "my calf has twitched for weeks, normal?": a "?" with no question word
         # makes the last clause the question.
+        # A clause with its own subject is a statement said anxiously instead
+        # ("my thumb muscle looks caved in??").
         if asks and marked and not any(m[2] for m in marked):
-            marked[-1][2] = True
+            last = text[_strip_filler(text, marked[-1][0], marked[-1][1]) : marked[-1][1]].strip(" ,;:()-\u2013\u2014")
+            raw = text[marked[-1][0] : marked[-1][1]].strip(" ,;:()-\u2013\u2014")
+            marked[-1][2] = not (OWN_SUBJECT.match(last) or CONTINUED.match(raw))
         out.extend(Clause(start, end, number, question, presup) for start, end, question, presup in marked)
     return tuple(out)
 

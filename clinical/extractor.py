@@ -164,6 +164,16 @@ TAKING_IT = re.compile(
 ASKING_FOR_SELF = re.compile(
     r"\b(?:asking|ask|question) for (?:me|myself|a friend|a mate)\b|\bthe someone is me\b", re.I
 )
+# A person who says they think they are having a stroke, even as a question (triage policy).
+THINKS_NOW = re.compile(
+    r"\b(?:am i|is (?:this|it)\b(?! (?:normal|common|possible|usual|ok|okay|true|likely|safe|bad)\b)|i (?:think|feel like|believe|reckon|fear|swear)|(?:could|might|may|can) (?:i|this|it) be)\b",
+    re.I,
+)
+# After a finding in a question: a relative clause that says the person has it now.
+HAD_BY_WRITER = re.compile(
+    r"^(?:pain |pains |ache |feeling |sensation )?(?:that |which )?(?:i|he|she) (?:have |has |am |is |keep |keeps )?"
+    r"(?:been )?(?:had|got|having|getting)\b"
+)
 PREPOSITIONS = {"at", "to", "with", "for", "from", "of", "by", "in", "on", "about", "like", "than"}
 CAUSAL = {"after", "from", "following", "during", "post", "while", "since", "with", "on"}
 
@@ -846,6 +856,16 @@ class Reading:
                 ):
                     span.hypothetical = True
 
+        # "I'm thinking of asking my GP for sertraline": a medicine not taken yet.
+        for start, end in self.cue_spans("med_plan"):
+            for span in self.spans:
+                if (
+                    span.prefix == "med"
+                    and end <= span.start <= end + 6
+                    and self.clause_of[span.start] == self.clause_of[start]
+                ):
+                    span.hypothetical = True
+
     def _list_goes_on(self, at: int) -> bool:
         """Whether the clause break at token `at` ("and", "or", ",") only continues a
         list: the next words start with no subject of their own ("and tripping")."""
@@ -887,10 +907,10 @@ class Reading:
                 continue  # "why is my face drooping?" reports the droop
             if span.fact == "sign:crisis":
                 continue  # "is there any point in living?" is said, not asked about
-            if span.fact == "sign:thinks_stroke" and re.search(
-                r"\b(?:am i|is this|is it)\b", self.text[clause.start : clause.end], re.I
-            ):
-                continue  # "am I having a stroke?", "is this a stroke??": happening now
+            if span.fact == "sign:thinks_stroke" and THINKS_NOW.search(self.text[clause.start : clause.end]):
+                continue  # "am I having a stroke?", "is this a stroke??", "i think im having a stroke??": happening now
+            if span.prefix == "sign" and span.fact not in NOT_RED_FLAGS and self._had_by_writer(span):
+                continue  # "could twitching cause this crushing pain I've had for an hour?": reported too
             span.asked = True
         # "Is it normal to have muscle pain on a statin? I've been on one 6 weeks": the
         # medicine of the question is the writer's when a statement says they take it.
@@ -899,6 +919,15 @@ class Reading:
                 for span in self.spans:
                     if span.prefix == "med" and span.asked and self.doc[span.start].idx < match.start():
                         span.asked = False
+
+    def _had_by_writer(self, span: _Span) -> bool:
+        """A question whose finding a relative clause says the person has: "could twitching
+        cause this crushing pain I've had for an hour?", "is the numbness I'm getting from stress?"."""
+        clause = self.clause_of[span.start]
+        after = [
+            self.norms[i] for i in range(span.end, min(len(self.norms), span.end + 8)) if self.clause_of[i] == clause
+        ]
+        return bool(HAD_BY_WRITER.match(" ".join(after)))
 
     def _subject_markers(self) -> List[Tuple[int, str, Tuple[str, ...]]]:
         """(token, subject, chain) for every word that names whose the words after are."""

@@ -29,6 +29,7 @@ REDTEAM3 = ROOT / "tests" / "data" / "clinical_redteam3.yml"
 REDTEAM4 = ROOT / "tests" / "data" / "clinical_redteam4.yml"
 REDTEAM5 = ROOT / "tests" / "data" / "clinical_redteam5.yml"
 REDTEAM6 = ROOT / "tests" / "data" / "clinical_redteam6.yml"
+REDTEAM7 = ROOT / "tests" / "data" / "clinical_redteam7.yml"
 # ask_onset sits between urgent and emergency: asking is right for an unknown
 # onset, and a known emergency must never be merely asked about.
 RANK = {"self_care": 1, "routine": 2, "urgent": 3, "ask_onset": 3.5, "emergency": 4}
@@ -42,8 +43,8 @@ def outcome(text: str) -> str:
 
 @pytest.fixture(
     scope="module",
-    params=[DEV, REDTEAM, REDTEAM2, REDTEAM3, REDTEAM4, REDTEAM5, REDTEAM6],
-    ids=["dev", "redteam", "redteam2", "redteam3", "redteam4", "redteam5", "redteam6"],
+    params=[DEV, REDTEAM, REDTEAM2, REDTEAM3, REDTEAM4, REDTEAM5, REDTEAM6, REDTEAM7],
+    ids=["dev", "redteam", "redteam2", "redteam3", "redteam4", "redteam5", "redteam6", "redteam7"],
 )
 def dev_results(request):
     items = yaml.safe_load(request.param.read_text(encoding="utf-8"))["items"]

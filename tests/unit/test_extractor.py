@@ -325,3 +325,97 @@ def test_what_is_not_a_crisis_hint():
         "gave my old clothes to charity",
     ):
         assert not triage(extract(text)).crisis, text
+
+
+@pytest.mark.parametrize(
+    "text,fact",
+    [
+        ("he has been without knowledge for a minute", "sign:fainting"),
+        ("the room went grey and the next thing I knew I was on the floor", "sign:fainting"),
+        ("my son had a sees your on the floor", "sign:seizure"),
+        ("she was shaking all over on the floor", "sign:seizure"),
+        ("she keeps calling me by my dad's name", "sign:confusion"),
+        ("he thinks it's 1995", "sign:confusion"),
+        ("she is unable to lift her arms to brush her hair", "sign:weakness_function"),
+        ("he needed my arm to walk", "sign:weakness_function"),
+        ("he's running 39", "sign:fever"),
+        ("the little bit of wee I managed", "sign:little_urine"),
+        ("I haven't been able to go since this morning", "sign:little_urine"),
+        ("my wife's face is dripping on the left side", "sign:face_droop"),
+        ("he is breathing very hard", "sign:breathing_difficulty"),
+        ("when I lie flat I have no air", "sign:breathing_difficulty"),
+        ("he wakes most mornings with a headache", "sign:morning_headache"),
+        ("he falls asleep in his chair during the day", "sign:daytime_sleepiness"),
+        ("she tests her grip on the kettle over and over", "sign:health_anxiety"),
+        ("I keep choking a bit on water", "sign:swallowing_change"),
+        ("two weeks ago I had strong diarrhea", "trigger:recent_infection"),
+    ],
+)
+def test_signs_of_the_seventh_red_team(text, fact):
+    assert fact in extract(text).present, text
+
+
+@pytest.mark.parametrize(
+    "text,fact",
+    [
+        ("I've been running 40 minutes a day", "sign:fever"),
+        ("I was without knowledge of the dose", "sign:fainting"),
+        ("my nan asked where she is supposed to park", "sign:confusion"),
+        ("saw a TikTok of a woman whose face was drooping", "sign:face_droop"),
+        ("I had febrile convulsions as a toddler", "sign:seizure"),
+        ("I woke up with a headache after the wedding", "sign:morning_headache"),
+    ],
+)
+def test_lookalikes_of_the_seventh_red_team(text, fact):
+    assert fact not in extract(text).present, text
+
+
+def test_context_rules_of_the_seventh_red_team():
+    from clinical.triage import triage
+
+    # a person who thinks they are having a stroke, even as a question (policy)
+    assert triage(extract("ok im scared i think im having a stroke rn??")).level == "emergency"
+    assert triage(extract("is it normal to feel like I'm having a heart attack when anxious?")).level != "emergency"
+    assert triage(extract("could it be a stroke if my eye twitches?")).level != "emergency"
+    # a question that also says the finding is happening now
+    text = "Could twitching chest muscles cause this crushing pain I've had for an hour?"
+    assert triage(extract(text)).level == "emergency"
+    assert triage(extract("can twitching cause chest pain?")).level != "emergency"
+    # a statement said with "??" still reports
+    assert "sign:wasting" in extract("my thumb muscle looks caved in??").present
+    assert "sign:wasting" in extract("the muscle between my thumb and finger looks hollow??").present
+    # a medicine not taken yet is no medicine of the person
+    assert "med:ssri_snri" not in extract("I'm thinking of asking my GP for sertraline").present
+    assert "med:ssri_snri" in extract("my GP started me on sertraline last week").present
+    # a diarrhoea weeks ago, then tingling rising from both feet: early Guillain-Barre
+    text = "Two weeks ago I had diarrhea. Since three days I have ants in both feet that go up to the ankles."
+    assert triage(extract(text)).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if this is als im just gonna unalive tbh",
+        "I feel like finishing myself",
+        "I feel living is no meaning anymore",
+        "maybe if I die is better for my family",
+        "i keep thinking about taking them all, the pills",
+        "my brother says he won't be around much longer and he's giving away his guitars",
+    ],
+)
+def test_crisis_said_in_slang_or_translated_english(text):
+    from clinical.triage import triage
+
+    assert triage(extract(text)).crisis, text
+
+
+def test_what_is_not_a_crisis_in_the_seventh_red_team():
+    from clinical.triage import triage
+
+    for text in (
+        "I don't want to continue",
+        "I won't be around much longer at this job",
+        "thinking about taking magnesium for the twitching",
+        "I want to finish my course before I see the neurologist",
+    ):
+        assert not triage(extract(text)).crisis, text
