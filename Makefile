@@ -118,7 +118,7 @@ evaluate: train ## NLU reports on the short (tests/nlu_test.yml) and the long, m
 bench: train ## Latency, throughput, memory, start-up and training time against a `rasa init` bot (about 15 minutes)
 	$(BIN)/python -m scripts.bench
 
-purge: install ## Delete conversations older than RETENTION_DAYS (default 30) from the tracker store
+purge: install ## Delete conversations, diary entries and check-ins older than RETENTION_DAYS (default 30)
 	$(BIN)/python -m deploy.purge --days $(RETENTION_DAYS)
 
 clean: ## Remove the model, results and caches (keeps .venv)

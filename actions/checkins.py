@@ -11,6 +11,7 @@ with the routine advice, worse or new with a fresh symptom check.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -90,6 +91,22 @@ class ActionCheckIn(Action):
         return [SlotSet("checkin_answer", None), FollowupAction("checkin_form")]
 
 
+# Inside the diary's and the check-in's questions, these are never an answer: their rules act.
+NEVER_ANSWERS = ("report_emergency", "cancel", "forget_me")
+# These are, unless the person asked a question: "about the same" is an answer whatever
+# the classifier thought, "can coffee make it worse?" is a question to answer first.
+QUESTION_INTENTS = ("faq", "request_doctor", "bot_challenge")
+QUESTION = re.compile(r"\?\s*$|^\s*(?:what|why|how|can|could|does|do|is|are|should|will|would|when|which)\b", re.I)
+
+
+def not_an_answer(message: Dict[Text, Any]) -> bool:
+    """Whether a message inside a follow-up form is for the rules, not an answer."""
+    intent = (message.get("intent") or {}).get("name")
+    if intent in NEVER_ANSWERS:
+        return True
+    return intent in QUESTION_INTENTS and bool(QUESTION.search(message.get("text") or ""))
+
+
 class ValidateCheckinForm(Action):
     """Reads the answer to "how is the twitching now?"."""
 
@@ -100,9 +117,8 @@ class ValidateCheckinForm(Action):
         if tracker.get_slot("requested_slot") != "checkin_answer":
             return []
         message = tracker.latest_message or {}
-        intent = (message.get("intent") or {}).get("name")
-        if intent in ("report_emergency", "faq", "cancel", "forget_me", "request_doctor"):
-            return []
+        if not_an_answer(message):
+            return []  # the rules answer it (emergency, stop, forget me, a question); the form asks again
         answer = next(tracker.get_latest_entity_values("checkin_answer"), None)
         if answer not in ANSWERS:
             clinical = message.get("clinical") or {}

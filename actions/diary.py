@@ -18,6 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.checkins import not_an_answer
 from actions.emergency import latest_findings
 from actions.other_parts import answer_openers, answer_questions
 from clinical.triage import triage
@@ -115,9 +116,8 @@ class ValidateDiaryForm(Action):
         if requested not in GUIDED:
             return []
         message = tracker.latest_message or {}
-        intent = (message.get("intent") or {}).get("name")
-        if intent in ("report_emergency", "faq", "cancel", "forget_me", "request_doctor"):
-            return []  # not an answer: the rules handle it and the form asks again
+        if not_an_answer(message):
+            return []  # the rules handle it and the form asks again
         value = parse_answer(requested.replace("diary_", ""), message.get("text") or "")
         if value is None:
             dispatcher.utter_message(response="utter_diary_unclear")

@@ -33,6 +33,13 @@ OTHER_PRIORITY = 2
 # ("show my twitch diary", "delete the entry with the 9/10"): the classifier's
 # reading stands (a described emergency still outranks them).
 DIARY_COMMANDS = {"show_diary", "export_my_data", "delete_diary_entry", "plan_checkin"}
+# A message that opens with an explicit diary command and a colon or dash ("log today:",
+# "diary entry -", "today's log:") is a diary entry, however much story follows it.
+DIARY_COMMAND = re.compile(
+    r"^\s*(?:please\s+)?(?:(?:twitch\s+)?(?:log|diary|journal)(?:\s+entry)?(?:\s+for)?(?:\s+(?:today|yesterday|tonight))?"
+    r"|today'?s\s+(?:log|entry|diary(?:\s+entry)?)|add\s+to\s+(?:my\s+)?(?:diary|log))\s*[:\-\u2013\u2014]",
+    re.I,
+)
 # Parts answered besides the main intent (anything else is covered by the main
 # answer: a second description joins the check, "bye" after a question is noise).
 ANSWERED_ALONGSIDE = ("greet", "thank", "faq", "request_doctor", "bot_challenge", "question")
@@ -136,6 +143,7 @@ def decide(whole: Candidate, parts: List[Candidate], emergency: bool, describes:
     (measured: on the held-out sets it beats any vote of its parts), so it
     stands, except where the contract's order says otherwise:
     - an emergency finding of the clinical core makes it `report_emergency`;
+    - a message that opens with a diary command ("log today: ...") is `log_symptoms`;
     - a symptom the person reports (the clinical core, in a statement, not a
       question) makes it `describe_symptoms`, outranking a question, a greeting
       or a request (not a request about the diary, which only names symptoms);
@@ -146,6 +154,9 @@ def decide(whole: Candidate, parts: List[Candidate], emergency: bool, describes:
     """
     if emergency:
         return Candidate("report_emergency", 1.0, whole.text, 0)
+    if DIARY_COMMAND.match(whole.text) and whole.intent != "log_symptoms":
+        # "log today: ..." with a long story after it still asked to log it.
+        return Candidate("log_symptoms", 1.0, whole.text, 0)
     if describes and priority(whole.intent) > PRIORITY["describe_symptoms"] and whole.intent not in DIARY_COMMANDS:
         return Candidate("describe_symptoms", 1.0, whole.text, 0)
     if whole.intent.split("/")[0] not in REPLACEABLE:

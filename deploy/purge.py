@@ -64,13 +64,13 @@ def main(argv: List[str]) -> int:
         kept = followup.count_older_than(days, now)
         print(f"{count} conversation(s) with no message since {cutoff} would be deleted")
         print(
-            f"{kept['diary_entries']} diary entr(ies) and {kept['checkins']} check-in(s) from before then would be deleted"
+            f"{kept['diary_entries']} diary day(s) and {kept['checkins']} check-in(s) from before then would be deleted"
         )
     else:
         count = store.delete_older_than(days)
         gone = followup.purge(days, now)
         print(f"Deleted {count} conversation(s) with no message since {cutoff}")
-        print(f"Deleted {gone['diary_entries']} diary entr(ies) and {gone['checkins']} check-in(s) from before then")
+        print(f"Deleted {gone['diary_entries']} diary day(s) and {gone['checkins']} check-in(s) from before then")
     return 0
 
 

@@ -99,7 +99,7 @@ async function main() {
 
     // Text that looks like markup is shown as text, never run or rendered.
     const markup = '<img src=x onerror="window.__injected=1"><b>bold?</b>';
-    await say(page, markup, aQuestion);  // "say it another way", with topics
+    await say(page, markup);  // whatever the reply, the text must stay text
     const shown = await page.locator("#chat-log .msg-user .bubble").last().innerText();
     check(shown.endsWith(markup), `the user's text was altered: ${shown}`);
     check(await page.locator("#chat-log img, #chat-log .msg-user b").count() === 0, "user text became HTML");

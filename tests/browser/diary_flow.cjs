@@ -95,7 +95,7 @@ async function main() {
     check(await page.getByLabel("Remember me on this device").isChecked(), "remember me is unticked in the new tab");
     const newTabSession = await page.evaluate(() => JSON.parse(sessionStorage.getItem("bfs-assistant-chat")).sessionId);
     check(newTabSession === sessionId, "the new tab has another conversation");
-    const again = await say(page, "how has my twitching been?", (t) => /not causes|diary is empty/.test(t));
+    const again = await say(page, "how has my twitching been this week?", (t) => /not causes|diary is empty/.test(t));
     check(/2 diary days|2 days/.test(again), `the diary was not found from the new tab: ${again}`);
 
     // Forget me: the server deletes everything and the device keeps nothing.

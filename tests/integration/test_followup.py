@@ -71,6 +71,9 @@ def test_two_weeks_of_diary_entries_give_a_chart_and_true_observations(servers):
     assert "4 days" in shown and "7.0" in shown and "3.0" in shown, shown
     assert "not causes" in shown
     assert not any(word in shown.lower() for word in ("caused by", "because of your", "due to your"))
+    # No diary text in the servers' logs.
+    for log in servers["logs"].values():
+        assert "both calves" not in log.read_text(errors="replace"), log.name
 
 
 def test_a_second_entry_the_same_day_updates_it_and_delete_removes_the_last(servers):

@@ -67,7 +67,8 @@ def test_every_text_button_is_understood_as_its_training_label(model_path, domai
     """Buttons send plain questions; each must land on the topic it names.
 
     The symptom check's answer buttons are read by the interview instead
-    (tests/unit/test_interview.py::test_every_answer_button_answers_its_question).
+    (tests/unit/test_interview.py::test_every_answer_button_answers_its_question),
+    and the guided diary's by its form (tests/unit/test_followup_actions.py).
     """
     import asyncio
 
@@ -78,7 +79,7 @@ def test_every_text_button_is_understood_as_its_training_label(model_path, domai
         {
             button["payload"]
             for name, variants in domain["responses"].items()
-            if not name.startswith("utter_ask_symptom_check_form_")
+            if not name.startswith(("utter_ask_symptom_check_form_", "utter_ask_diary_form_"))
             for variant in variants
             for button in variant.get("buttons", [])
             if not button["payload"].startswith("/")

@@ -177,3 +177,21 @@ def test_a_checkin_answer_naming_a_new_sign_is_a_change():
     answer = tracker(person(), text, "describe_symptoms", {"requested_slot": "checkin_answer"})
     _, events = run(ValidateCheckinForm(), answer)
     assert events[0]["value"] == "worse"
+
+
+def test_every_button_of_the_guided_log_answers_its_question(domain):
+    """The guided log's buttons are read by its form, not by the classifier."""
+    from followup.diary import parse_answer
+
+    for slot in ("diary_rating", "diary_location", "diary_sleep", "diary_caffeine", "diary_stress", "diary_more"):
+        (variant,) = domain["responses"][f"utter_ask_diary_form_{slot}"]
+        for button in variant["buttons"]:
+            assert parse_answer(slot, button["payload"]) is not None, (slot, button)
+
+
+def test_a_checkin_answer_is_taken_even_when_the_classifier_calls_it_a_question():
+    answer = tracker(person(), "about the same", "faq", {"requested_slot": "checkin_answer"})
+    _, events = run(ValidateCheckinForm(), answer)
+    assert events[0]["value"] == "same"
+    question = tracker(person(), "can coffee make it worse?", "faq", {"requested_slot": "checkin_answer"})
+    assert run(ValidateCheckinForm(), question)[1] == []  # a real question: answered, then asked again

@@ -101,6 +101,13 @@ def test_a_diary_entry_or_request_that_names_symptoms_stays_what_it_is():
     for request in ["show_diary", "export_my_data", "delete_diary_entry", "plan_checkin"]:
         asked = candidate(request, 0)
         assert parts.decide(asked, [], emergency=False, describes=True) is asked
+    # ... a message that opens with a diary command is an entry, whatever story follows ...
+    story = candidate("describe_symptoms", 0)
+    story.text = "log today: twitching 4/10, and for two weeks my grip has been getting weaker"
+    assert parts.decide(story, [], emergency=False, describes=True).intent == "log_symptoms"
+    for not_a_command in ["my log today was fine but my calf twitches", "diary of a worried man", "logged off"]:
+        story.text = not_a_command
+        assert parts.decide(story, [], emergency=False, describes=True).intent == "describe_symptoms"
     # ... and an emergency in either still leads.
     assert parts.decide(logged, [], emergency=True, describes=True).intent == "report_emergency"
 
