@@ -50,7 +50,8 @@ class ActionPlanCheckin(Action):
             text=f"Done: I'll check in on {day_text(day)}. {how}. Until then, come back any time, "
             "and sooner if anything new appears."
         )
-        dispatcher.utter_message(response="utter_checkin_diary_hint")
+        if not default_store().entries(tracker.sender_id):
+            dispatcher.utter_message(response="utter_checkin_diary_hint")
         return []
 
     @staticmethod
@@ -99,6 +100,11 @@ QUESTION_INTENTS = ("faq", "request_doctor", "bot_challenge")
 QUESTION = re.compile(r"\?\s*$|^\s*(?:what|why|how|can|could|does|do|is|are|should|will|would|when|which)\b", re.I)
 
 
+def new_signs(present) -> bool:
+    """A sign besides the twitching itself (weakness, slurred speech, spreading...): a change."""
+    return any(f.startswith("sign:") and f != "sign:twitching" for f in present)
+
+
 def not_an_answer(message: Dict[Text, Any]) -> bool:
     """Whether a message inside a follow-up form is for the rules, not an answer."""
     intent = (message.get("intent") or {}).get("name")
@@ -121,10 +127,7 @@ class ValidateCheckinForm(Action):
             return []  # the rules answer it (emergency, stop, forget me, a question); the form asks again
         answer = next(tracker.get_latest_entity_values("checkin_answer"), None)
         if answer not in ANSWERS:
-            clinical = message.get("clinical") or {}
-            findings = latest_findings(tracker)
-            new_signs = bool(clinical.get("describes_symptoms")) and bool(findings.present - {"symptom:twitching"})
-            answer = read_answer(message.get("text") or "", new_signs)
+            answer = read_answer(message.get("text") or "", new_signs(latest_findings(tracker).present))
         if answer is None:
             dispatcher.utter_message(response="utter_checkin_unclear")
             return []

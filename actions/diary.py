@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -38,6 +39,11 @@ GUIDED_FIELDS = {
     "diary_caffeine": "caffeine",
     "diary_stress": "stress",
 }
+# Observations need at least 3 rated days on each side of a comparison, so below
+# this many days there is no pattern to warn about.
+MIN_DAYS_FOR_PATTERNS = 6
+# "How do I delete my last entry?" asks how, it does not ask to delete yet.
+ASKS_HOW = re.compile(r"^\s*(?:how|where)\s+(?:do|can|could|would|should)\s+i\b", re.I)
 # How far back "show my diary" looks.
 SHOWN_DAYS = 60
 # Levels of a sign in an entry that start a short re-check (an emergency is handled before).
@@ -166,9 +172,9 @@ class ActionShowDiary(Action):
                 image="data:image/png;base64," + base64.b64encode(png).decode("ascii"),
             )
         lines = observations(entries)
-        if lines:
-            dispatcher.utter_message(text="\n".join(f"- {line}" for line in lines))
-        dispatcher.utter_message(response="utter_diary_observations_caveat")
+        dispatcher.utter_message(text="\n".join(f"- {line}" for line in lines))
+        if len(entries) >= MIN_DAYS_FOR_PATTERNS:  # patterns are named: they are not causes
+            dispatcher.utter_message(response="utter_diary_observations_caveat")
         answer_questions(dispatcher, tracker)
         return []
 
@@ -180,6 +186,9 @@ class ActionDeleteDiaryEntry(Action):
         return "action_delete_diary_entry"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if ASKS_HOW.match((tracker.latest_message or {}).get("text") or ""):
+            dispatcher.utter_message(response="utter_diary_how_to")
+            return []
         deleted = default_store().delete_last_entry(_person(tracker))
         if deleted is None:
             dispatcher.utter_message(response="utter_diary_empty")

@@ -9,6 +9,8 @@ fewer than 3 rated days on a side are left out rather than hedged.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import datetime
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional
@@ -42,6 +44,11 @@ def _mean(values: List[float]) -> float:
     return sum(values) / len(values)
 
 
+def _one(x: float) -> str:
+    """One decimal, halves rounded up as people do (3.25 is 3.3, not Python's 3.2)."""
+    return str(Decimal(repr(x)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 def overview(entries: List[DiaryEntry]) -> str:
     """One sentence on what the diary holds: how many days, over when, the average rating."""
     days = by_day(entries)
@@ -52,14 +59,14 @@ def overview(entries: List[DiaryEntry]) -> str:
     if len(days) == 1:
         start = f"You have 1 diary day so far ({day_label(days[0].day)})"
         if ratings:
-            return f"{start}; twitching was rated {ratings[0]:.1f} out of 10. A few more days will start to show how it changes."
+            return f"{start}; twitching was rated {_one(ratings[0])} out of 10. A few more days will start to show how it changes."
         return f"{start}; twitching wasn't rated that day. A few more days will start to show how it changes."
     start = f"You have {len(days)} diary days from {day_label(days[0].day, years)} to {day_label(days[-1].day, years)}"
     if not ratings:
         return f"{start}; twitching wasn't rated on any of them yet."
     if len(ratings) == 1:
-        return f"{start}; twitching was rated on 1 of them ({ratings[0]:.1f} out of 10)."
-    return f"{start}; twitching was rated on {len(ratings)} of them, {_mean(ratings):.1f} out of 10 on average."
+        return f"{start}; twitching was rated on 1 of them ({_one(ratings[0])} out of 10)."
+    return f"{start}; twitching was rated on {len(ratings)} of them, {_one(_mean(ratings))} out of 10 on average."
 
 
 @dataclass
@@ -121,7 +128,7 @@ def observations(entries: List[DiaryEntry], max_items: int = 3) -> List[str]:
             (
                 abs(a - b),
                 f"On the {len(yes)} days {c.first}, your twitching was rated {'higher' if a > b else 'lower'} "
-                f"({a:.1f} vs {b:.1f} on the {len(no)} days {c.other}).",
+                f"({_one(a)} vs {_one(b)} on the {len(no)} days {c.other}).",
             )
         )
     half = len(rated) // 2
@@ -134,7 +141,7 @@ def observations(entries: List[DiaryEntry], max_items: int = 3) -> List[str]:
                 (
                     abs(late - early),
                     f"Your twitching was rated {'lower' if late < early else 'higher'} on your last {half} rated days "
-                    f"than on {before} ({late:.1f} vs {early:.1f}).",
+                    f"than on {before} ({_one(late)} vs {_one(early)}).",
                 )
             )
     found.sort(key=lambda x: -x[0])

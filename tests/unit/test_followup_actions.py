@@ -121,7 +121,8 @@ def test_show_diary_sends_a_png_chart_with_its_words():
     (chart,) = [m for m in messages if m.get("image")]
     assert base64.b64decode(chart["image"].split(",", 1)[1])[:4] == b"\x89PNG"
     assert chart["text"].startswith("Chart:")
-    assert "utter_diary_observations_caveat" in said(messages)
+    assert "No clear patterns yet" in said(messages)
+    assert "utter_diary_observations_caveat" not in said(messages)  # no pattern named, nothing to warn about
 
 
 def test_an_empty_diary_says_how_to_start():
@@ -195,3 +196,18 @@ def test_a_checkin_answer_is_taken_even_when_the_classifier_calls_it_a_question(
     assert events[0]["value"] == "same"
     question = tracker(person(), "can coffee make it worse?", "faq", {"requested_slot": "checkin_answer"})
     assert run(ValidateCheckinForm(), question)[1] == []  # a real question: answered, then asked again
+
+
+def test_asking_how_to_delete_explains_and_deletes_nothing():
+    who = person()
+    run(ActionLogSymptoms(), tracker(who, "log today: twitching 3/10"))
+    messages, _ = run(ActionDeleteDiaryEntry(), tracker(who, "how do I delete my last entry?", "delete_diary_entry"))
+    assert said(messages) == "utter_diary_how_to"
+    assert len(default_store().entries(who)) == 1
+
+
+def test_a_checkin_answer_that_only_names_where_it_twitches_is_not_a_change():
+    text = "honestly it's mostly gone, just the odd flicker in my eyelid"
+    answer = tracker(person(), text, "describe_symptoms", {"requested_slot": "checkin_answer"})
+    _, events = run(ValidateCheckinForm(), answer)
+    assert events[0]["value"] == "settled"

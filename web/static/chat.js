@@ -134,6 +134,14 @@
       img.className = "chart";
       img.src = message.image;
       img.alt = "Chart of your twitch diary; the message above describes it in words.";
+      img.title = "Tap to enlarge";
+      img.tabIndex = 0;
+      img.setAttribute("role", "button");
+      img.setAttribute("aria-pressed", "false");
+      img.addEventListener("click", function () { enlarge(img); });
+      img.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); enlarge(img); }
+      });
       bubble.appendChild(img);
     }
     if (message.file) bubble.appendChild(downloadLink(message.file));
@@ -157,6 +165,13 @@
       item.appendChild(group);
     }
     return item;
+  }
+
+  // The chart is small in the chat: a tap shows it over the page, another tap or Escape closes it.
+  function enlarge(img, on) {
+    var large = on === undefined ? !img.classList.contains("chart-large") : on;
+    img.classList.toggle("chart-large", large);
+    img.setAttribute("aria-pressed", large ? "true" : "false");
   }
 
   // A file the assistant sent (base64 in the message), offered as a download.
@@ -359,7 +374,9 @@
   el.close.addEventListener("click", close);
   el.reset.addEventListener("click", reset);
   el.chat.addEventListener("keydown", function (event) {
-    if (event.key === "Escape") close();
+    if (event.key !== "Escape") return;
+    var large = el.log.querySelector("img.chart-large");
+    if (large) enlarge(large, false); else close();
   });
   el.form.addEventListener("submit", function (event) {
     event.preventDefault();
