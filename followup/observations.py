@@ -9,10 +9,9 @@ fewer than 3 rated days on a side are left out rather than hedged.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 import datetime
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable, Dict, List, Optional
 
 from followup.diary import DiaryEntry
