@@ -92,6 +92,9 @@ class ActionCheckIn(Action):
         return [SlotSet("checkin_answer", None), FollowupAction("checkin_form")]
 
 
+# Unclear answers in a row before a follow-up question gives up (the check-in stays open).
+MAX_UNCLEAR = 3
+UNCLEAR = "unclear"
 # Inside the diary's and the check-in's questions, these are never an answer: their rules act.
 NEVER_ANSWERS = ("report_emergency", "cancel", "forget_me")
 # These are, unless the person asked a question: "about the same" is an answer whatever
@@ -129,9 +132,14 @@ class ValidateCheckinForm(Action):
         if answer not in ANSWERS:
             answer = read_answer(message.get("text") or "", new_signs(latest_findings(tracker).present))
         if answer is None:
+            # Counted, so the form keeps the turn (a validation that sets nothing is
+            # rejected and its reply dropped); after a few, the check-in is left open.
+            tries = int(tracker.get_slot("followup_unclear") or 0) + 1
+            if tries >= MAX_UNCLEAR:
+                return [SlotSet("checkin_answer", UNCLEAR), SlotSet("followup_unclear", 0)]
             dispatcher.utter_message(response="utter_checkin_unclear")
-            return []
-        return [SlotSet("checkin_answer", answer)]
+            return [SlotSet("followup_unclear", tries)]
+        return [SlotSet("checkin_answer", answer), SlotSet("followup_unclear", 0)]
 
 
 class ActionCheckinAnswered(Action):
@@ -141,9 +149,13 @@ class ActionCheckinAnswered(Action):
         return "action_checkin_answered"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        answer = tracker.get_slot("checkin_answer")
-        default_store().answer_checkin(tracker.sender_id, answer or "unclear")
+        # The form's answer, or a button pressed after the form had ended.
+        answer = tracker.get_slot("checkin_answer") or next(tracker.get_latest_entity_values("checkin_answer"), None)
         events: List[EventType] = [SlotSet("checkin_answer", None)]
+        if answer not in ANSWERS:
+            dispatcher.utter_message(response="utter_checkin_left_open")
+            return events
+        default_store().answer_checkin(tracker.sender_id, answer)
         if answer == "settled":
             dispatcher.utter_message(response="utter_checkin_settled")
         elif answer == "same":

@@ -19,7 +19,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.checkins import not_an_answer
+from actions.checkins import MAX_UNCLEAR, not_an_answer
 from actions.emergency import latest_findings
 from actions.other_parts import answer_openers, answer_questions
 from clinical.triage import triage
@@ -126,9 +126,13 @@ class ValidateDiaryForm(Action):
             return []  # the rules handle it and the form asks again
         value = parse_answer(requested.replace("diary_", ""), message.get("text") or "")
         if value is None:
+            # Counted, so the form keeps the turn; after a few the question is skipped.
+            tries = int(tracker.get_slot("followup_unclear") or 0) + 1
+            if tries >= MAX_UNCLEAR:
+                return [SlotSet(requested, SKIP), SlotSet("followup_unclear", 0)]
             dispatcher.utter_message(response="utter_diary_unclear")
-            return []
-        return [SlotSet(requested, value)]
+            return [SlotSet("followup_unclear", tries)]
+        return [SlotSet(requested, value), SlotSet("followup_unclear", 0)]
 
 
 class ActionSaveGuidedEntry(Action):
@@ -214,7 +218,7 @@ def export_document(tracker: Tracker) -> Dict[str, Any]:
     }
     return {
         "exported_at": dt.datetime.fromtimestamp(clock.now(), tz=dt.timezone.utc).isoformat(timespec="seconds"),
-        "about": "Everything the muscle-twitching assistant keeps about you: your diary, "
+        "about": "What the muscle-twitching assistant keeps about you: your diary, "
         "planned check-ins and the answers of this conversation.",
         **kept,
         "this_conversation": answers,
@@ -232,8 +236,8 @@ class ActionExportMyData(Action):
         document = export_document(tracker)
         data = json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
         dispatcher.utter_message(
-            text=f"Here is a copy of everything I keep about you ({len(document['diary'])} diary entries, "
-            f"{len(document['checkins'])} check-ins, and this conversation's answers), as a JSON file."
+            text=f"Here is a copy of your diary ({len(document['diary'])} entries), your check-ins "
+            f"({len(document['checkins'])}) and the answers of this conversation, as a JSON file."
         )
         dispatcher.utter_message(
             json_message={

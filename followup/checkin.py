@@ -23,6 +23,12 @@ ANSWERS = ("settled", "same", "worse")
 _NEGATED_CHANGE = re.compile(
     r"\b(?:no|not|nothing|isn'?t|hasn'?t|haven'?t|didn'?t)\b[\w\s']{0,12}\b(?:worse|new|spread)", re.I
 )
+# "not gone", "no better", "hasn't stopped", "barely changed": still there.
+_NOT_SETTLED = re.compile(
+    r"\b(?:not|no|isn'?t|hasn'?t|haven'?t|didn'?t|never|hardly|barely|not really|not yet)\s+"
+    r"(?:\w+\s+){0,2}?(?:gone|go away|went away|stopp?ed|stop|settled|settle|better|fine|changed|change|improv\w*|calm\w*|eas\w*)\b",
+    re.I,
+)
 _NOT_BAD = re.compile(r"\bnot (?:too |that |so )?bad\b", re.I)
 _WORSE = re.compile(
     r"\b(?:worse|worsen\w*|spread\w*|new|weak\w*|increas\w*|more (?:twitch\w*|often|frequent)|"
@@ -54,14 +60,18 @@ def read_answer(text: str, new_signs: bool = False) -> Optional[str]:
     """`settled`, `same` or `worse` from the person's words, or None when unclear.
 
     `new_signs`: the clinical core heard a sign besides the twitching in the same
-    message ("better, but my hand feels weak now"): that is a change."""
+    message ("better, but my hand feels weak now"): that is a change. A negated
+    settled word ("not gone", "no better", "hasn't stopped") is no change, and so is
+    "not worse": only a clear "gone", "settled" or "better" closes a check-in."""
     if new_signs:
         return "worse"
-    plain = _NOT_BAD.sub(" fine ", _NEGATED_CHANGE.sub(" ", text))
-    if _WORSE.search(plain):
+    plain = _NOT_BAD.sub(" fine ", text)
+    if _WORSE.search(_NEGATED_CHANGE.sub(" ", plain)):
         return "worse"
-    if _SAME.search(plain):
+    if _NOT_SETTLED.search(plain):
         return "same"
-    if _SETTLED.search(plain) or _NEGATED_CHANGE.search(text):
+    if _SETTLED.search(plain):
         return "settled"
+    if _NEGATED_CHANGE.search(plain) or _SAME.search(plain):
+        return "same"
     return None

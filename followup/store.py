@@ -126,7 +126,8 @@ class FollowupStore:
     """The diary and check-in tables, through SQLAlchemy Core."""
 
     def __init__(self, url: Any) -> None:
-        self.engine = sa.create_engine(url, future=True, pool_pre_ping=True)
+        # hide_parameters: a database error never quotes a diary entry into a log.
+        self.engine = sa.create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _tune_sqlite)
         try:

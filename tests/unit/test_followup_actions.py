@@ -89,7 +89,7 @@ def test_the_guided_answers_become_the_days_entry():
         ("diary_caffeine", "skip", "skip"),
     ]:
         _, events = run(ValidateDiaryForm(), tracker(who, answer, "nlu_fallback", {"requested_slot": slot}))
-        assert events == [{"event": "slot", "name": slot, "value": expected, "timestamp": None}]
+        assert events[0] == {"event": "slot", "name": slot, "value": expected, "timestamp": None}
     answers = {
         "diary_rating": 6.0,
         "diary_location": "calves",
@@ -211,3 +211,37 @@ def test_a_checkin_answer_that_only_names_where_it_twitches_is_not_a_change():
     answer = tracker(person(), text, "describe_symptoms", {"requested_slot": "checkin_answer"})
     _, events = run(ValidateCheckinForm(), answer)
     assert events[0]["value"] == "settled"
+
+
+def test_an_unclear_answer_is_asked_again_and_after_three_the_question_is_let_go():
+    who = person()
+    slots = {"requested_slot": "checkin_answer"}
+    messages, events = run(ValidateCheckinForm(), tracker(who, "hmm", "nlu_fallback", slots))
+    assert said(messages) == "utter_checkin_unclear"
+    assert events == [{"event": "slot", "name": "followup_unclear", "value": 1, "timestamp": None}]
+    _, events = run(ValidateCheckinForm(), tracker(who, "hmm", "nlu_fallback", {**slots, "followup_unclear": 2}))
+    assert events[0]["value"] == "unclear"
+    messages, _ = run(ActionCheckinAnswered(), tracker(who, "", slots={"checkin_answer": "unclear"}))
+    assert said(messages) == "utter_checkin_left_open"
+
+
+def test_a_checkin_button_pressed_after_the_question_ended_still_answers_it(tmp_path, monkeypatch):
+    who = person()
+    monkeypatch.setenv("BFS_TEST_CLOCK", str(tmp_path / "clock.txt"))
+    (tmp_path / "clock.txt").write_text("2026-03-02T12:00:00+00:00")
+    plan = tracker(who, "/plan_checkin", "plan_checkin", entities=[{"entity": "checkin_in_days", "value": "3"}])
+    run(ActionPlanCheckin(), plan)
+    (tmp_path / "clock.txt").write_text("2026-03-06T12:00:00+00:00")
+    run(ActionCheckIn(), tracker(who, "/check_in", "check_in"))
+    button = tracker(who, "/checkin_reply", "checkin_reply", entities=[{"entity": "checkin_answer", "value": "worse"}])
+    messages, events = run(ActionCheckinAnswered(), button)
+    assert said(messages).startswith("utter_checkin_worse")
+    assert {"event": "followup", "name": "symptom_check_form", "timestamp": None} in events
+    assert default_store().open_checkin(who) is None
+
+
+def test_a_diary_entry_with_tingling_is_saved_and_rechecked_not_an_emergency():
+    who = person()
+    messages, events = run(ActionLogSymptoms(), tracker(who, "log today: twitching 5/10, tingling in my feet"))
+    assert "Saved in your diary" in said(messages)
+    assert {"event": "followup", "name": "symptom_check_form", "timestamp": None} in events

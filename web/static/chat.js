@@ -176,9 +176,15 @@
 
   // A file the assistant sent (base64 in the message), offered as a download.
   function downloadLink(file) {
-    var bytes = Uint8Array.from(atob(file.data_base64), function (c) { return c.charCodeAt(0); });
+    var bytes;
+    try {
+      bytes = Uint8Array.from(atob(file.data_base64), function (c) { return c.charCodeAt(0); });
+    } catch (e) {
+      return document.createTextNode("(the file could not be read)");
+    }
     var a = document.createElement("a");
-    a.href = URL.createObjectURL(new Blob([bytes], { type: file.mime_type || "application/octet-stream" }));
+    // Always a download, never a page of this site: the type is not taken from the message.
+    a.href = URL.createObjectURL(new Blob([bytes], { type: "application/octet-stream" }));
     a.download = file.name;
     a.className = "download";
     a.textContent = "Download " + file.name;
