@@ -225,7 +225,7 @@ def test_an_unclear_answer_is_asked_again_and_after_three_the_question_is_let_go
     assert said(messages) == "utter_checkin_left_open"
 
 
-def test_a_checkin_button_pressed_after_the_question_ended_still_answers_it(tmp_path, monkeypatch):
+def test_the_answered_action_takes_the_answer_from_the_buttons_entity_too(tmp_path, monkeypatch):
     who = person()
     monkeypatch.setenv("BFS_TEST_CLOCK", str(tmp_path / "clock.txt"))
     (tmp_path / "clock.txt").write_text("2026-03-02T12:00:00+00:00")
@@ -233,7 +233,7 @@ def test_a_checkin_button_pressed_after_the_question_ended_still_answers_it(tmp_
     run(ActionPlanCheckin(), plan)
     (tmp_path / "clock.txt").write_text("2026-03-06T12:00:00+00:00")
     run(ActionCheckIn(), tracker(who, "/check_in", "check_in"))
-    button = tracker(who, "/checkin_reply", "checkin_reply", entities=[{"entity": "checkin_answer", "value": "worse"}])
+    button = tracker(who, "/affirm", "affirm", entities=[{"entity": "checkin_answer", "value": "worse"}])
     messages, events = run(ActionCheckinAnswered(), button)
     assert said(messages).startswith("utter_checkin_worse")
     assert {"event": "followup", "name": "symptom_check_form", "timestamp": None} in events
