@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.emergency import latest_findings
 from followup import clock
-from followup.checkin import ANSWERS, LATEST_DAYS, day_text, due_at, read_answer
+from followup.checkin import ANSWERS, LATEST_DAYS, PUSH_CHANNELS, day_text, due_at, read_answer
 from followup.dates import parse_checkin_date
 from followup.store import default_store
 
@@ -45,7 +45,11 @@ class ActionPlanCheckin(Action):
             tracker.get_slot("triage_level"),
             clock.now(),
         )
-        how = PUSHED.get(checkin.channel, "I'll ask you the next time you open this chat")
+        how = (
+            "I'll send you a message here"
+            if checkin.channel in PUSH_CHANNELS
+            else "I'll ask you the next time you open this chat"
+        )
         dispatcher.utter_message(
             text=f"Done: I'll check in on {day_text(day)}. {how}. Until then, come back any time, "
             "and sooner if anything new appears."
@@ -64,10 +68,6 @@ class ActionPlanCheckin(Action):
                 pass
         text = (tracker.latest_message or {}).get("text") or ""
         return None if text.startswith("/") else parse_checkin_date(text, today)
-
-
-# Channels where the bot can write first: the check-in arrives as a message.
-PUSHED = {"telegram": "I'll send you a message here", "slack": "I'll send you a message here"}
 
 
 class ActionCheckIn(Action):
@@ -100,6 +100,7 @@ NEVER_ANSWERS = ("report_emergency", "cancel", "forget_me")
 # These are, unless the person asked a question: "about the same" is an answer whatever
 # the classifier thought, "can coffee make it worse?" is a question to answer first.
 QUESTION_INTENTS = ("faq", "request_doctor", "bot_challenge")
+# (components/parts.py has the NLU's own question test; the actions may not import components/.)
 QUESTION = re.compile(r"\?\s*$|^\s*(?:what|why|how|can|could|does|do|is|are|should|will|would|when|which)\b", re.I)
 
 

@@ -27,12 +27,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from followup import clock
+from followup.checkin import PUSH_CHANNELS
 
 logger = logging.getLogger(__name__)
 
 CHECK_IN = "/check_in"
-# Channels whose output can start a conversation (Rasa input channel names).
-PUSH_CHANNELS = ("telegram", "slack")
 
 
 class CheckinScheduler(InputChannel):

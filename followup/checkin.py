@@ -18,6 +18,9 @@ LATEST_DAYS = 90
 # The hour (UTC) a check-in is sent on its day: morning in Europe, not the middle of the night.
 SEND_HOUR = 9
 ANSWERS = ("settled", "same", "worse")
+# Channels whose bot can write first: there a due check-in arrives as a message
+# (channels/checkins.py); elsewhere it is asked at the next visit.
+PUSH_CHANNELS = ("telegram", "slack")
 
 # Checked in this order: a change first, then no change, then settled.
 _NEGATED_CHANGE = re.compile(
