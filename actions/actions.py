@@ -24,6 +24,8 @@ class ActionOfferConsultation(Action):
     ) -> List[Dict[Text, Any]]:
         answer_openers(dispatcher, tracker)
         dispatcher.utter_message(response="utter_offer_consultation", booking_url=SETTINGS.booking_url)
+        if tracker.get_slot("triage_level") and not tracker.active_loop.get("name"):
+            dispatcher.utter_message(response="utter_offer_report")  # the check's answers, for the doctor
         answer_questions(dispatcher, tracker)
         return []
 

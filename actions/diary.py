@@ -22,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.checkins import MAX_UNCLEAR, not_an_answer
 from actions.emergency import latest_findings
 from actions.other_parts import answer_openers, answer_questions
+from actions.symptom_check import add_to_check, in_check, start_check
 from clinical.triage import triage
 from followup import clock
 from followup.chart import describe, render_png
@@ -72,13 +73,17 @@ def save_entry(dispatcher: CollectingDispatcher, tracker: Tracker, entry: DiaryE
     if not new or len(stored.filled()) <= 2:
         dispatcher.utter_message(response="utter_diary_how_to")
     result = triage(findings) if findings.present else None
-    if result is not None and result.level in RECHECK_LEVELS:
-        heard = ", ".join(f'"{w}"' for w in _new_signs(findings)[:3]) or "a new sign"
+    needs_look = result is not None and result.level in RECHECK_LEVELS
+    heard = ", ".join(f'"{w}"' for w in _new_signs(findings)[:3]) or "a new sign"
+    if in_check(tracker):
+        # Written during the symptom check: what the entry says counts in the check's result.
+        if needs_look:
+            dispatcher.utter_message(text=f"You also mentioned {heard}: I've added that to the questions we're on.")
+        return add_to_check(tracker)
+    if needs_look:
         dispatcher.utter_message(
             text=f"You also mentioned {heard}. That is worth a closer look, so let me ask a few quick questions."
         )
-        from actions.symptom_check import start_check
-
         return start_check(dispatcher, tracker, answer_parts=False) + [FollowupAction("symptom_check_form")]
     return []
 
@@ -103,6 +108,10 @@ class ActionLogSymptoms(Action):
         answer_openers(dispatcher, tracker)
         text = (tracker.latest_message or {}).get("text") or ""
         entry = parse_entry("" if text.startswith("/") else text, clock.today())
+        if not entry.filled() and in_check(tracker):
+            # "can I keep a log of this?" mid-check: how, once the check's questions are done.
+            dispatcher.utter_message(response="utter_diary_alongside", when="Once we've finished these questions")
+            return []
         if not entry.filled():
             dispatcher.utter_message(response="utter_diary_guided_intro")
             return [SlotSet(slot, None) for slot in GUIDED] + [FollowupAction("diary_form")]

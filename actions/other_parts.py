@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import emergency
 from actions.settings import load_settings
 from clinical.triage import whole_safety_net
+from followup.diary import DIARY_REQUESTS
 
 # Before a symptom check, a worried question about the meaning of the symptoms
 # ("is it ALS?", "should I worry?") gets one short, honest answer: what the
@@ -76,11 +77,16 @@ def answer_questions(dispatcher: CollectingDispatcher, tracker: Tracker, before_
     `before_check`: the main part is a description and the symptom check
     follows, so a worried question gets the short answer about the check.
     """
-    worry_answered = False
+    worry_answered = diary_answered = False
     for part in other_parts(tracker):
         intent = str(part.get("intent") or "")
         base, _, topic = intent.partition("/")
-        if base == "request_doctor":
+        if base in DIARY_REQUESTS:
+            if not diary_answered:  # one pointer however many diary requests
+                when = "Once we've finished these questions" if before_check else "Any time"
+                dispatcher.utter_message(response="utter_diary_alongside", when=when)
+                diary_answered = True
+        elif base == "request_doctor":
             dispatcher.utter_message(response="utter_offer_consultation", booking_url=SETTINGS.booking_url)
         elif base == "question" and before_check and not worry_answered:
             dispatcher.utter_message(response="utter_check_answers_worry")

@@ -25,6 +25,8 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     booking_url: str
+    report_url: str  # the web page's address: a report's one-time link starts with it
+    report_minutes: int  # how long a report waits for its download
 
 
 def _check_url(name: str, value: object) -> str:
@@ -45,5 +47,13 @@ def load_settings(path: Path = SETTINGS_FILE, environ: Optional[Mapping[str, str
         raw = {}
     if not isinstance(raw, dict):
         raise SettingsError(f"{path} must hold a mapping of setting names to values")
-    booking = environ.get("BFS_BOOKING_URL") or raw.get("booking_url")
-    return Settings(booking_url=_check_url("booking_url", booking))
+    booking = _check_url("booking_url", environ.get("BFS_BOOKING_URL") or raw.get("booking_url"))
+    report_url = _check_url("report_url", environ.get("BFS_REPORT_URL") or raw.get("report_url"))
+    minutes = environ.get("BFS_REPORT_MINUTES") or raw.get("report_minutes")
+    try:
+        minutes = int(minutes)
+    except (TypeError, ValueError):
+        raise SettingsError(f"setting 'report_minutes' must be a whole number of minutes, got {minutes!r}") from None
+    if not 1 <= minutes <= 24 * 60:
+        raise SettingsError(f"setting 'report_minutes' must be between 1 and 1440, got {minutes}")
+    return Settings(booking_url=booking, report_url=report_url.rstrip("/"), report_minutes=minutes)

@@ -27,6 +27,7 @@ from clinical.interview import (
     take_turn,
 )
 from clinical.triage import facts_in, happening_now_line, load_rules, triage
+from followup.diary import is_diary_request
 
 FINDINGS_SLOT = "clinical_findings"
 # Results after which the assistant offers to check in later.
@@ -52,6 +53,21 @@ def start_check(dispatcher: CollectingDispatcher, tracker: Tracker, answer_parts
         "requested_slot": None,
     }
     return [SlotSet(slot, value) for slot, value in cleared.items() if tracker.get_slot(slot) not in (None, value)]
+
+
+def in_check(tracker: Tracker) -> bool:
+    return tracker.active_loop.get("name") == "symptom_check_form"
+
+
+def add_to_check(tracker: Tracker) -> List[EventType]:
+    """What a message handed over mid-check (a diary entry) said, added to the check's
+    findings, so a sign in it counts in the result. A subject the check has settled
+    (someone else's symptoms) stays the check's."""
+    so_far = Findings.from_dict(tracker.get_slot(FINDINGS_SLOT))
+    said = answer_findings((tracker.latest_message or {}).get("clinical"), so_far.subject)
+    if not said.present and not said.absent:
+        return []
+    return [SlotSet(FINDINGS_SLOT, so_far.merge(said).to_dict())]
 
 
 class ActionStartSymptomCheck(Action):
@@ -136,6 +152,11 @@ class ValidateSymptomCheckForm(Action):
         slots = {slot: tracker.get_slot(slot) for slot in QUESTIONS}
         so_far = Findings.from_dict(tracker.get_slot(FINDINGS_SLOT))
         said = answer_findings(message.get("clinical"), so_far.subject if requested else None)
+        if requested and intent == "log_symptoms" and is_diary_request(intent, message.get("text") or ""):
+            # "diary: eye 5/10, ..." (even where it names the place asked for) or "can I keep a
+            # log?" is for the diary's rule, then the question comes again; a bare "24" read as
+            # an entry is an answer.
+            return []
         turn = take_turn(requested, message.get("text") or "", intent, so_far, slots, said)
         if not turn.is_answer:
             return []
@@ -185,9 +206,15 @@ class ActionGiveTriageResult(Action):
             dispatcher.utter_message(text=text)
         # After a self-care or routine result the safety net says to come back if it
         # lasts beyond 2 weeks: the offer to check in then (actions/checkins.py).
+        events: List[EventType] = [SlotSet("triage_level", result.level)]
+        if tracker.get_slot("report_requested"):  # asked for during the check: it comes with the result
+            from actions.report import send_report  # here: actions/report.py reads this module's slots
+
+            send_report(dispatcher, tracker)
+            events.append(SlotSet("report_requested", False))
         follow_up = result.level in CHECK_IN_AFTER and not result.ask_onset
         dispatcher.utter_message(response="utter_after_triage_checkin" if follow_up else "utter_after_triage")
-        return [SlotSet("triage_level", result.level)]
+        return events
 
 
 def no_warning_signs(findings: Findings) -> str:

@@ -11,6 +11,8 @@ kept in memory, so a restart loses nothing and asks nothing twice.
 
 On the website the bot cannot write first: the widget of a remembered visitor
 sends `/check_in` when the page opens, and the action asks then.
+
+Each round also drops the doctor's reports whose download window has closed.
 """
 
 from __future__ import annotations
@@ -82,6 +84,8 @@ class CheckinScheduler(InputChannel):
                 if self.store is None:
                     self.store = await loop.run_in_executor(None, FollowupStore.from_endpoints)
                 await self.ask_due(app, on_new_message)
+                # Reports not fetched in their window are not kept (followup/store.py).
+                await loop.run_in_executor(None, lambda: self.store.drop_expired_files(clock.now()))
             except asyncio.CancelledError:
                 raise
             except Exception:  # a database or chat API hiccup: try again next round

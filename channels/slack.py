@@ -25,7 +25,7 @@ from sanic import response
 from sanic.request import Request
 from slack_sdk.web.async_client import AsyncWebClient
 
-from channels.attachments import file_in, from_data_url
+from channels.attachments import file_to_send, from_data_url
 
 logger = logging.getLogger(__name__)
 BUTTONS_PER_BLOCK = 5
@@ -71,11 +71,13 @@ class SlackBot(RasaSlackBot):
         await self._upload(self.slack_channel or recipient_id, attached)
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
-        attached = file_in(json_message)
-        if attached is None:
+        attached, instead = await file_to_send(json_message, recipient_id)
+        if instead:
+            await self.send_text_message(recipient_id, instead)
+        elif attached is None:
             await super().send_custom_json(recipient_id, json_message, **kwargs)
-            return
-        await self._upload(self.slack_channel or recipient_id, attached)
+        else:
+            await self._upload(self.slack_channel or recipient_id, attached)
 
     async def _upload(self, channel: Text, attached) -> None:
         await self.client.files_upload_v2(

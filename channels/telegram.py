@@ -33,7 +33,7 @@ from rasa.core.channels.telegram import TelegramOutput as RasaTelegramOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from channels.attachments import file_in, from_data_url
+from channels.attachments import file_to_send, from_data_url
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +58,13 @@ class TelegramOutput(RasaTelegramOutput):
         await self.send_photo(recipient_id, InputFile(io.BytesIO(attached.data), filename=attached.name))
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
-        attached = file_in(json_message)
-        if attached is None:
+        attached, instead = await file_to_send(json_message, recipient_id)
+        if instead:
+            await self.send_text_message(recipient_id, instead)
+        elif attached is None:
             await super().send_custom_json(recipient_id, json_message, **kwargs)
-            return
-        await self.send_document(recipient_id, InputFile(io.BytesIO(attached.data), filename=attached.name))
+        else:
+            await self.send_document(recipient_id, InputFile(io.BytesIO(attached.data), filename=attached.name))
 
 
 class TelegramInput(RasaTelegramInput):

@@ -117,7 +117,22 @@ YES_NO_QUESTIONS = {
     "medicines",
     "twitch_triggers",
 }
-NON_ANSWER_INTENTS = {"faq", "cancel", "request_doctor", "forget_me", "bot_challenge", "report_emergency"}
+# Messages inside the check that the rules answer before the check goes on. The diary's
+# requests ("show my diary") are done and the question asked again; a diary entry is
+# told apart by the form's glue (actions/symptom_check.py), as a bare number read as
+# an entry is an answer.
+NON_ANSWER_INTENTS = {
+    "faq",
+    "cancel",
+    "request_doctor",
+    "forget_me",
+    "bot_challenge",
+    "report_emergency",
+    "show_diary",
+    "export_my_data",
+    "delete_diary_entry",
+    "request_report",
+}
 
 
 @dataclass

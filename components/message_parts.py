@@ -32,6 +32,7 @@ from rasa.shared.nlu.training_data.message import Message
 from components import parts as message_parts
 from components.clinical_findings import FINDINGS_PROPERTY
 from components.parts import PART_KEY
+from followup.diary import is_diary_request
 
 # Set on a whole message: its parts (Message objects, removed again before the
 # parse result is built).
@@ -130,7 +131,10 @@ class MainIntentSelector(_PredictOnly):
             part_label, part_confidence = reading(part)
             if part_confidence >= PART_THRESHOLD:
                 parts.append(message_parts.Candidate(part_label, part_confidence, part.get(TEXT), order))
-            answered = part_label.startswith(FAQ + "/") and part_confidence >= PART_THRESHOLD
+            # A question with its FAQ topic, or about the diary, is answered as such.
+            answered = part_confidence >= PART_THRESHOLD and (
+                part_label.startswith(FAQ + "/") or is_diary_request(part_label, part.get(TEXT) or "")
+            )
             if getattr(part.get(PART_KEY), "question", False) and not answered:
                 # "my calf twitches, is it ALS?" classified as a description is
                 # still a question to answer: with its FAQ topic when the

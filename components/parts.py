@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional
 
+from followup.diary import DIARY_REQUESTS, is_diary_request, opens_with_diary_command
+
 # Set on a part's Message (by components/message_parts.py): the part itself.
 # Components that read the whole message once (the clinical core) skip parts.
 PART_KEY = "message_part"
@@ -33,16 +35,10 @@ OTHER_PRIORITY = 2
 # ("show my twitch diary", "delete the entry with the 9/10"): the classifier's
 # reading stands (a described emergency still outranks them).
 DIARY_COMMANDS = {"show_diary", "export_my_data", "delete_diary_entry", "plan_checkin"}
-# A message that opens with an explicit diary command and a colon or dash ("log today:",
-# "diary entry -", "today's log:") is a diary entry, however much story follows it.
-DIARY_COMMAND = re.compile(
-    r"^\s*(?:please\s+)?(?:(?:twitch\s+)?(?:log|diary|journal)(?:\s+entry)?(?:\s+for)?(?:\s+(?:today|yesterday|tonight))?"
-    r"|today'?s\s+(?:log|entry|diary(?:\s+entry)?)|add\s+to\s+(?:my\s+)?(?:diary|log))\s*[:\-\u2013\u2014]",
-    re.I,
-)
 # Parts answered besides the main intent (anything else is covered by the main
-# answer: a second description joins the check, "bye" after a question is noise).
-ANSWERED_ALONGSIDE = ("greet", "thank", "faq", "request_doctor", "bot_challenge", "question")
+# answer: a second description joins the check, "bye" after a question is noise,
+# a check-in is offered with the result).
+ANSWERED_ALONGSIDE = ("greet", "thank", "faq", "request_doctor", "bot_challenge", "question") + DIARY_REQUESTS
 # A question with no clear FAQ topic ("my eye keeps twitching, why?"): answered
 # next to a description by what the symptom check is for.
 QUESTION = "question"
@@ -154,7 +150,7 @@ def decide(whole: Candidate, parts: List[Candidate], emergency: bool, describes:
     """
     if emergency:
         return Candidate("report_emergency", 1.0, whole.text, 0)
-    if DIARY_COMMAND.match(whole.text) and whole.intent != "log_symptoms":
+    if opens_with_diary_command(whole.text) and whole.intent != "log_symptoms":
         # "log today: ..." with a long story after it still asked to log it.
         return Candidate("log_symptoms", 1.0, whole.text, 0)
     if describes and priority(whole.intent) > PRIORITY["describe_symptoms"] and whole.intent not in DIARY_COMMANDS:
@@ -176,6 +172,8 @@ def other_parts(candidates: Iterable[Candidate], main: Candidate) -> List[Dict[s
             continue
         if base == "faq" and candidate.intent == "faq":
             continue  # no topic picked: nothing to answer with
+        if base in DIARY_REQUESTS and not is_diary_request(candidate.intent, candidate.text):
+            continue
         seen.add(candidate.intent)
         out.append({"intent": candidate.intent, "text": candidate.text, "confidence": round(candidate.confidence, 4)})
     return out

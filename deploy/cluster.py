@@ -260,6 +260,8 @@ class Cluster:
             WEB_ORIGINS=f"http://127.0.0.1:{self.port},http://localhost:{self.port}",
             RASA_TELEMETRY_ENABLED="false",
         )
+        # A report's one-time link is on the page nginx serves (the web page reads it from PostgreSQL).
+        env.setdefault("BFS_REPORT_URL", f"http://localhost:{self.port}")
         env.update(self.extra_env)
         return env
 
@@ -290,7 +292,7 @@ class Cluster:
         self.processes.wait_for(name, self.replica_url(index) + "/webhooks/rest/", f"Rasa replica {index + 1}")
 
     def start_web(self) -> None:
-        self._start("web", web_command(self.web_port, rasa_url="same-origin"))
+        self._start("web", web_command(self.web_port, rasa_url="same-origin"), self.environment())
         self.processes.wait_for("web", f"http://127.0.0.1:{self.web_port}/health", "the web page")
 
     def start_nginx(self) -> None:

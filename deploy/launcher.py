@@ -259,6 +259,8 @@ def main(argv: List[str]) -> int:
     logs = Path(env.get("LOGS") or "logs")
     # The website's origins: the only pages whose widget may open the chat socket.
     env.setdefault("WEB_ORIGINS", f"http://localhost:{web_port},http://127.0.0.1:{web_port}")
+    # A report for the doctor is downloaded from the web page (actions/report.py).
+    env.setdefault("BFS_REPORT_URL", f"http://localhost:{web_port}")
     # No usage data or crash reports (which can quote a message) leave the machine.
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env["ACTION_PORT"] = str(action_port)

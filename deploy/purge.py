@@ -71,6 +71,7 @@ def main(argv: List[str]) -> int:
         gone = followup.purge(days, now)
         print(f"Deleted {count} conversation(s) with no message since {cutoff}")
         print(f"Deleted {gone['diary_entries']} diary day(s) and {gone['checkins']} check-in(s) from before then")
+        print(f"Deleted {gone['waiting_files']} report(s) whose download window had closed")
     return 0
 
 

@@ -21,6 +21,34 @@ DATA_FIELDS = ("rating", "locations", "caffeine", "sleep_hours", "stress", "exer
 # A year-less date that would be in the future is read as last year's only this close to New Year
 # ("31 Dec" on 2 Jan); otherwise it is refused rather than filed a year back.
 YEAR_ROLLBACK_DAYS = 60
+# A message that opens with an explicit diary command and a colon or dash ("log today:",
+# "diary entry -", "today's log:") is a diary entry, however much story follows it, and
+# inside the symptom check it is an entry, not an answer to the question asked.
+DIARY_COMMAND = re.compile(
+    r"^\s*(?:please\s+)?(?:(?:twitch\s+)?(?:log|diary|journal)(?:\s+entry)?(?:\s+for)?(?:\s+(?:today|yesterday|tonight))?"
+    r"|today'?s\s+(?:log|entry|diary(?:\s+entry)?)|add\s+to\s+(?:my\s+)?(?:diary|log))\s*[:\-\u2013\u2014]",
+    re.I,
+)
+# The contract's intents that ask something of the diary. Said beside another main part
+# ("my calf twitches ... can I start some kind of log?") the person is told how, once
+# (actions/other_parts.py); inside the symptom check they are done and the check goes on.
+DIARY_REQUESTS = ("log_symptoms", "show_diary", "export_my_data", "delete_diary_entry")
+# A request that names the diary ("can I start some kind of log?", "keep a journal of this"):
+# said beside a description, it is a request about the diary, not a day's entry.
+NAMES_DIARY = re.compile(r"\b(?:log|logs|logging|diary|diaries|journal|track(?:ing|er)?|record(?:ing)?)\b", re.I)
+
+
+def opens_with_diary_command(text: str) -> bool:
+    return bool(DIARY_COMMAND.match(text or ""))
+
+
+def is_diary_request(intent: str, text: str) -> bool:
+    """A message (or part) that asks something of the diary. One read as a day's entry
+    asks only when it says so ("log today: ...", "can I start some kind of log?"): a
+    bare "24" or "5/10 today" answering a question, or a sentence of a story, does not."""
+    if intent not in DIARY_REQUESTS:
+        return False
+    return intent != "log_symptoms" or opens_with_diary_command(text) or bool(NAMES_DIARY.search(text or ""))
 
 
 @dataclass

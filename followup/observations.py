@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable, Dict, List, Optional
 
-from followup.diary import DiaryEntry
+from followup.diary import DiaryEntry, fmt_number
 
 MIN_DAYS = 3  # rated days needed on each side of a comparison
 MIN_DIFFERENCE = 1.0  # points out of 10; smaller differences are not stated
@@ -58,13 +58,13 @@ def overview(entries: List[DiaryEntry]) -> str:
     if len(days) == 1:
         start = f"You have 1 diary day so far ({day_label(days[0].day)})"
         if ratings:
-            return f"{start}; twitching was rated {_one(ratings[0])} out of 10. A few more days will start to show how it changes."
+            return f"{start}; twitching was rated {fmt_number(ratings[0])} out of 10. A few more days will start to show how it changes."
         return f"{start}; twitching wasn't rated that day. A few more days will start to show how it changes."
     start = f"You have {len(days)} diary days from {day_label(days[0].day, years)} to {day_label(days[-1].day, years)}"
     if not ratings:
         return f"{start}; twitching wasn't rated on any of them yet."
     if len(ratings) == 1:
-        return f"{start}; twitching was rated on 1 of them ({_one(ratings[0])} out of 10)."
+        return f"{start}; twitching was rated on 1 of them ({fmt_number(ratings[0])} out of 10)."
     return f"{start}; twitching was rated on {len(ratings)} of them, {_one(_mean(ratings))} out of 10 on average."
 
 

@@ -1,14 +1,21 @@
-"""Where the diary and the check-ins are kept: the conversations' own database.
+"""Where the diary, the check-ins and reports waiting for download are kept: the
+conversations' own database.
 
 The same database as the tracker store (endpoints.yml's `tracker_store`, built
-from the same environment), in two tables of its own: SQLite in var/ by
+from the same environment), in three tables of its own: SQLite in var/ by
 default, PostgreSQL in the cluster. Rasa's reminders are not used for check-ins:
 they live in one server's memory and are gone after a restart
 (rasa/core/jobs.py keeps an in-memory APScheduler), while a check-in may be due
 in two weeks.
 
 A person is the conversation's sender id: a Telegram or Slack chat, or the
-website's remembered id. "Forget me" deletes both tables' rows of that person.
+website's remembered id. "Forget me" deletes all three tables' rows of that person.
+
+A report (report/) waits for its download under a random token, of which only a
+hash is stored: it is handed out once, to the conversation it was made for, and
+deleted then, or when its window closes (drop_expired_files, run by every Rasa
+server's scheduler). Any number of servers can race for it: the DELETE that
+hands it out succeeds for one of them only.
 
 Exactly once: a due check-in is claimed with one conditional UPDATE
 (`status = 'pending'` -> `'claimed'`); on PostgreSQL and SQLite alike only one
@@ -21,9 +28,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
 import logging
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional
@@ -72,7 +81,33 @@ checkins = sa.Table(
     sa.Index("bfs_checkins_due", "status", "due_at"),
 )
 
+# Files made for one download (the doctor's report): the bytes until they are
+# fetched once or the window closes.
+waiting_files = sa.Table(
+    "bfs_waiting_files",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),  # sha256 of the token, never the token
+    sa.Column("person", sa.String(255), nullable=False, index=True),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("mime_type", sa.String(100), nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False, index=True),
+)
+
 OPEN = ("pending", "claimed", "asked")
+
+
+@dataclass(frozen=True)
+class WaitingFile:
+    name: str
+    mime_type: str
+    data: bytes
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -311,16 +346,58 @@ class FollowupStore:
                 .values(status="pending", claimed_by=None, claimed_at=None)
             )
 
+    # --- files waiting for one download ----------------------------------------------------------
+
+    def put_file(self, person: str, name: str, mime_type: str, data: bytes, now: float, seconds: float) -> str:
+        """Keeps a file for one download by `person` within `seconds`; returns its token
+        (32 random bytes, URL-safe). Expired files of anyone are dropped on the way."""
+        token = secrets.token_urlsafe(32)
+        with self.engine.begin() as db:
+            db.execute(waiting_files.delete().where(waiting_files.c.expires_at <= now))
+            db.execute(
+                waiting_files.insert().values(
+                    token_hash=_token_hash(token),
+                    person=person,
+                    name=name,
+                    mime_type=mime_type,
+                    data=data,
+                    created_at=now,
+                    expires_at=now + seconds,
+                )
+            )
+        return token
+
+    def take_file(self, token: str, person: str, now: float) -> Optional[WaitingFile]:
+        """The file for this token and conversation, handed out once and deleted; None
+        for a wrong or used token, another conversation, or a closed window."""
+        mine = sa.and_(
+            waiting_files.c.token_hash == _token_hash(token or ""),
+            waiting_files.c.person == person,
+            waiting_files.c.expires_at > now,
+        )
+        with self.engine.begin() as db:
+            row = db.execute(sa.select(waiting_files).where(mine)).first()
+            if row is None or db.execute(waiting_files.delete().where(waiting_files.c.id == row.id)).rowcount != 1:
+                return None
+        return WaitingFile(row.name, row.mime_type, bytes(row.data))
+
+    def drop_expired_files(self, now: float) -> int:
+        with self.engine.begin() as db:
+            return db.execute(waiting_files.delete().where(waiting_files.c.expires_at <= now)).rowcount
+
     # --- privacy -------------------------------------------------------------------------------
 
     def forget(self, person: str) -> Dict[str, int]:
-        """Deletes every diary entry and check-in of the person."""
+        """Deletes every diary entry, check-in and waiting report of the person."""
         with self.engine.begin() as db:
             entries = db.execute(diary_entries.delete().where(diary_entries.c.person == person)).rowcount
             planned = db.execute(checkins.delete().where(checkins.c.person == person)).rowcount
-        if entries or planned:
-            logger.info("Forgot a person's diary (%d entries) and check-ins (%d)", entries, planned)
-        return {"diary_entries": entries, "checkins": planned}
+            files = db.execute(waiting_files.delete().where(waiting_files.c.person == person)).rowcount
+        if entries or planned or files:
+            logger.info(
+                "Forgot a person's diary (%d entries), check-ins (%d) and waiting reports (%d)", entries, planned, files
+            )
+        return {"diary_entries": entries, "checkins": planned, "waiting_files": files}
 
     def export(self, person: str) -> Dict[str, Any]:
         """Everything kept about the person in these tables, JSON-safe."""
@@ -353,7 +430,7 @@ class FollowupStore:
         with self.engine.begin() as db:
             entries = db.execute(diary_entries.delete().where(diary_entries.c.day < cutoff_day)).rowcount
             planned = db.execute(checkins.delete().where(checkins.c.due_at < cutoff)).rowcount
-        return {"diary_entries": entries, "checkins": planned}
+        return {"diary_entries": entries, "checkins": planned, "waiting_files": self.drop_expired_files(now)}
 
     def count_older_than(self, days: float, now: float) -> Dict[str, int]:
         cutoff = now - days * 86400

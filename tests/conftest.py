@@ -97,6 +97,7 @@ def servers(model_path, tmp_path_factory, telegram_api, slack_api):
         SLACK_SIGNING_SECRET=SLACK_SIGNING_SECRET,
         SLACK_API_BASE_URL=slack_api.url + "/api/",
         WEB_ORIGINS=f"http://127.0.0.1:{web_port}",
+        BFS_REPORT_URL=f"http://127.0.0.1:{web_port}",
         ACTION_PORT=str(action_port),
         TRACKER_DB=str(tmp / "tracker.db"),
         # The follow-up runs on a test clock the tests move (followup/clock.py),

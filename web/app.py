@@ -5,12 +5,17 @@ web/node_modules) are all served from here, so nothing loads from the internet.
 The widget talks to the Rasa server's socket.io channel directly; that channel
 accepts this site's origin only (WEB_ORIGINS, see credentials.yml).
 
+A report for the doctor is downloaded from here: /reports/<token>?conversation=<id>
+hands out the file the assistant left in the database for that conversation,
+once (followup/store.py); any other request gets the same 404.
+
     python -m web.app --host 127.0.0.1 --port 8080 --rasa-port 5005
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from pathlib import Path
@@ -24,6 +29,12 @@ from sanic.response import HTTPResponse
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 SOCKET_IO_CLIENT = HERE / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+# What /reports/ hands out: only the report's two files, whatever else the table holds.
+REPORT_TYPES = {"application/pdf", "application/fhir+json"}
+REPORT_GONE = (
+    "This report link has expired or was already used. Ask the assistant for the report again "
+    "and it will make a new one."
+)
 
 
 def socket_url_for(request: Request, rasa_url: Optional[str], rasa_port: int) -> str:
@@ -78,6 +89,22 @@ def create_app(
             return response.text("socket.io-client is not installed: run `make install`", status=503)
         return await response.file(socket_io_client, mime_type="text/javascript; charset=utf-8")
 
+    @app.get("/reports/<token:str>")
+    async def report(request: Request, token: str) -> HTTPResponse:
+        from followup import clock
+        from followup.store import default_store
+
+        conversation = request.args.get("conversation") or ""
+        loop = asyncio.get_running_loop()
+        found = await loop.run_in_executor(None, lambda: default_store().take_file(token, conversation, clock.now()))
+        if found is None or found.mime_type not in REPORT_TYPES:
+            return response.text(REPORT_GONE, status=404)
+        return response.raw(
+            found.data,
+            content_type=found.mime_type,
+            headers={"Content-Disposition": f'attachment; filename="{found.name}"', "Cache-Control": "no-store"},
+        )
+
     @app.route("/health", methods=["GET", "HEAD"])
     async def health(request: Request) -> HTTPResponse:
         if not socket_io_client.is_file():
@@ -93,7 +120,7 @@ def create_app(
         resp.headers["Content-Security-Policy"] = content_security_policy(socket_url_for(request, rasa_url, rasa_port))
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["Referrer-Policy"] = "no-referrer"
-        resp.headers["Cache-Control"] = "no-cache"
+        resp.headers.setdefault("Cache-Control", "no-cache")
 
     return app
 

@@ -6,57 +6,18 @@
 // ({sessionId, ...}) for tests/system/test_web.py, which checks the server's side.
 "use strict";
 
-const path = require("path");
-const { chromium } = require(path.resolve(__dirname, "../../web/node_modules/playwright-core"));
+const { REPLY_TIMEOUT, check, launch, botTexts, say, openChat: open, watch: watchFor } = require("./common.cjs");
 
 const [pageUrl, screenshotPath] = process.argv.slice(2);
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const REPLY_TIMEOUT = 60000;
 const REMEMBER_KEY = "bfs-assistant-remembered-id";
 
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-async function botTexts(page) {
-  return page.locator("#chat-log .msg-bot .bubble").allInnerTexts();
-}
-
-// Sends a message and waits until the bot's reply after it satisfies `done`.
-async function say(page, text, done) {
-  const before = (await botTexts(page)).length;
-  await page.getByLabel("Your message").fill(text);
-  await page.getByLabel("Your message").press("Enter");
-  const deadline = Date.now() + REPLY_TIMEOUT;
-  for (;;) {
-    const reply = (await botTexts(page)).slice(before).join("\n");
-    if (reply && done(reply)) {
-      await page.waitForTimeout(300);
-      return (await botTexts(page)).slice(before).join("\n");
-    }
-    check(Date.now() < deadline, `no expected reply to "${text}"; got: ${reply}`);
-    await page.waitForTimeout(200);
-  }
-}
-
-async function openChat(page) {
-  await page.goto(pageUrl);
-  await page.getByRole("button", { name: "Chat with the assistant" }).click();
-  await page.locator("#chat-log .msg-bot").first().waitFor({ timeout: REPLY_TIMEOUT });
-}
+const openChat = (page) => open(page, pageUrl);
 
 async function main() {
   check(pageUrl && screenshotPath, "usage: diary_flow.cjs <page URL> <screenshot.png>");
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   const problems = [];
-  const watch = (page) => {
-    page.on("console", (msg) => { if (msg.type() === "error") problems.push(`console: ${msg.text()}`); });
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  };
+  const watch = (page) => watchFor(page, problems);
   try {
     // One browser profile: its localStorage outlives a tab, its sessionStorage does not.
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -113,6 +113,35 @@ def test_a_new_urgent_sign_in_an_entry_is_saved_and_starts_a_short_recheck(serve
     assert tracker(servers, person)["active_loop"].get("name") == "symptom_check_form"
 
 
+def test_diary_requests_during_the_symptom_check_are_done_and_the_check_goes_on(servers):
+    """The three messages that were lost mid-check when this was first tried as a person."""
+    person = "diary-mid-check"
+    at(servers, 34)
+    first = texts(
+        say(
+            servers,
+            person,
+            "ok so my eye and my thumb have been twitching for like 10 days now, i've been drinking way too "
+            "much monster. can i start some kind of log so i can show my gp??",
+        )
+    )
+    assert "About a diary: yes" in first and "Once we've finished these questions" in first
+    state = tracker(servers, person)
+    assert state["active_loop"].get("name") == "symptom_check_form"
+    asked = state["slots"]["requested_slot"]
+
+    entry = texts(say(servers, person, "diary: eye flicker 5/10, 3 monsters, slept 6 hours"))
+    assert "Saved in your diary for today" in entry and "didn't quite get that" not in entry
+    (row,) = rows(servers, "bfs_diary_entries", person)
+    state = tracker(servers, person)
+    assert state["active_loop"].get("name") == "symptom_check_form"
+    assert state["slots"]["requested_slot"] == asked  # the same question again, nothing skipped
+
+    shown = texts(say(servers, person, "show me how its been"))
+    assert "didn't quite get that" not in shown and "rated 5 out of 10" in shown
+    assert tracker(servers, person)["active_loop"].get("name") == "symptom_check_form"
+
+
 def test_export_my_data_sends_the_diary_and_checkins_as_a_json_file(servers):
     person = "diary-export"
     at(servers, 33)
@@ -264,8 +293,10 @@ def test_the_chart_reaches_slack_as_an_uploaded_file(servers, slack_api):
             == count
         )
     assert post_event(servers, event("EvDiary3", "D900", "show my diary")).status_code == 200
-    assert wait_for(lambda: slack_api.calls_of("files.completeUploadExternal"))
+
+    def completed():  # this conversation's uploads (other tests upload to the same fake)
+        return [c for c in slack_api.calls_of("files.completeUploadExternal") if c.get("channel_id") == "D900"]
+
+    assert wait_for(completed)
     uploaded = [c for c in slack_api.calls_of("F0TEST")]
     assert uploaded and (uploaded[-1].get("bytes") or uploaded[-1].get("file", {}).get("size"))
-    completed = slack_api.calls_of("files.completeUploadExternal")[-1]
-    assert completed.get("channel_id") == "D900"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sqlite3
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
+from pypdf import PdfReader
 from support import ROOT, tracker
 
 STATIC = ROOT / "web" / "static"
@@ -227,4 +229,30 @@ def test_a_person_keeps_a_diary_in_the_browser_and_is_remembered_until_forgotten
     assert user_texts(servers, seen["sessionId"]) == []
     with sqlite3.connect(servers["tracker_db"]) as db:
         left = db.execute("SELECT COUNT(*) FROM bfs_diary_entries WHERE person = ?", (seen["sessionId"],)).fetchone()
+    assert left == (0,)
+
+
+def test_the_report_link_in_the_widget_saves_a_pdf_once(servers, tmp_path):
+    """A diary day, "a report for my doctor", the download link clicked in Chromium."""
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run `make system-packages` (make test does it)")
+    run = subprocess.run(
+        ["node", str(ROOT / "tests" / "browser" / "report_flow.cjs"), servers["web"], str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr + run.stdout
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    saved = Path(seen["saved"])
+    assert saved.name.startswith("twitch-report-") and saved.suffix == ".pdf"
+    reader = PdfReader(io.BytesIO(saved.read_bytes()))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "report for your doctor" in text and "left calf" in text
+    # Handed out once: nothing of that PDF waits on the server any more.
+    with sqlite3.connect(servers["tracker_db"]) as db:
+        left = db.execute(
+            "SELECT COUNT(*) FROM bfs_waiting_files WHERE person = ? AND mime_type = 'application/pdf'",
+            (seen["sessionId"],),
+        ).fetchone()
     assert left == (0,)

@@ -116,6 +116,20 @@ def test_a_practical_question_next_to_a_description_gets_its_answer_before_the_c
     assert said == ["utter_faq/caffeine", "utter_symptom_check_intro"]
 
 
+def test_a_request_for_a_diary_next_to_a_description_is_told_how_once_before_the_check():
+    t = tracker(
+        "eye and thumb twitching 10 days. can i start some kind of log so i can show my gp?? and see it later",
+        "describe_symptoms",
+        other_parts=[part("log_symptoms"), part("show_diary")],
+        describes=True,
+    )
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionStartSymptomCheck().run(dispatcher, t, {}))
+    said = [m.get("response") for m in dispatcher.messages]
+    assert said == ["utter_diary_alongside", "utter_symptom_check_intro"]
+    assert dispatcher.messages[0]["when"] == "Once we've finished these questions"
+
+
 def test_a_doctor_request_answers_thanks_before_and_a_question_after():
     said, _ = run(
         ActionOfferConsultation(),

@@ -300,7 +300,7 @@ def test_too_few_days_or_small_differences_are_not_stated():
 def test_overview():
     assert "empty" in overview([])
     one = overview(days([6]))
-    assert one.startswith("You have 1 diary day so far (12 Nov); twitching was rated 6.0 out of 10")
+    assert one.startswith("You have 1 diary day so far (12 Nov); twitching was rated 6 out of 10")
     entries = days([4] * 12 + [None, 6.6])
     assert overview(entries) == (
         "You have 14 diary days from 12 Nov to 25 Nov; twitching was rated on 13 of them, 4.2 out of 10 on average."

@@ -33,6 +33,7 @@ def tracker(
     slots: Optional[Dict[str, Any]] = None,
     entities=None,
     channel: str = "rest",
+    active_loop: Optional[str] = None,
 ) -> Tracker:
     message = {
         "text": text,
@@ -47,7 +48,7 @@ def tracker(
         events=[{"event": "user", "text": text, "input_channel": channel}],
         paused=False,
         followup_action=None,
-        active_loop={},
+        active_loop={"name": active_loop} if active_loop else {},
         latest_action_name="action_listen",
     )
 
@@ -111,6 +112,31 @@ def test_an_entry_with_an_urgent_sign_starts_a_recheck_after_saving():
     assert "Saved in your diary" in said(messages) and "a few quick questions" in said(messages)
     assert {"event": "followup", "name": "symptom_check_form", "timestamp": None} in events
     assert default_store().entries(who)
+
+
+def test_an_entry_written_during_the_symptom_check_is_saved_and_its_signs_join_the_check():
+    who = person()
+    text = "diary: twitching 5/10 in my eyelid, and my grip has been getting weaker for two weeks"
+    check = {"requested_slot": "twitch_duration", "clinical_findings": {"present": ["sign:twitching"]}}
+    messages, events = run(ActionLogSymptoms(), tracker(who, text, slots=check, active_loop="symptom_check_form"))
+    (entry,) = default_store().entries(who)
+    assert entry.rating == 5
+    assert "Saved in your diary" in said(messages) and "added that to the questions" in said(messages)
+    # no second check is started over the open one: the entry's findings go into it
+    assert not [e for e in events if e["event"] == "followup"]
+    (findings,) = [e["value"] for e in events if e.get("name") == "clinical_findings"]
+    assert "sign:twitching" in findings["present"] and any("weak" in f for f in findings["present"])
+
+
+def test_asking_for_a_diary_during_the_symptom_check_is_told_how_and_the_check_goes_on():
+    who = person()
+    t = tracker(
+        who, "can I keep a log of this?", slots={"requested_slot": "twitch_location"}, active_loop="symptom_check_form"
+    )
+    messages, events = run(ActionLogSymptoms(), t)
+    assert [m.get("response") for m in messages] == ["utter_diary_alongside"]
+    assert messages[0]["when"].startswith("Once we've finished")
+    assert events == [] and default_store().entries(who) == []
 
 
 def test_show_diary_sends_a_png_chart_with_its_words():

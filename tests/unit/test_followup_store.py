@@ -10,12 +10,13 @@ import json
 import threading
 
 import pytest
+import sqlalchemy as sa
 
 from channels.attachments import file_in, from_data_url
 from followup.checkin import day_text, due_at, read_answer
 from followup.clock import now, set_test_clock, today
 from followup.diary import DiaryEntry
-from followup.store import STALE_CLAIM, FollowupStore, database_url
+from followup.store import STALE_CLAIM, FollowupStore, database_url, waiting_files
 
 DAY = 86400
 T0 = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.timezone.utc).timestamp()
@@ -123,8 +124,10 @@ def test_an_answer_closes_the_open_checkin(store):
 def test_forget_deletes_every_row_of_the_person_and_no_one_elses(store):
     store.save_entry("a", DiaryEntry(day=day(0), rating=2), [], T0)
     store.plan_checkin("a", "telegram", T0 + DAY, None, T0)
+    token = store.put_file("a", "report.pdf", "application/pdf", b"%PDF-a", T0, 1800)
     store.save_entry("b", DiaryEntry(day=day(0), rating=2), [], T0)
-    assert store.forget("a") == {"diary_entries": 1, "checkins": 1}
+    assert store.forget("a") == {"diary_entries": 1, "checkins": 1, "waiting_files": 1}
+    assert store.take_file(token, "a", T0) is None
     assert store.export("a") == {"diary": [], "checkins": []}
     assert len(store.entries("b")) == 1
 
@@ -136,7 +139,7 @@ def test_purge_deletes_entries_and_checkins_older_than_the_retention(store):
     store.plan_checkin("b", "telegram", T0 + 50 * DAY, None, T0)  # still to come
     now_ = T0 + 45 * DAY
     assert store.count_older_than(30, now_) == {"diary_entries": 1, "checkins": 1}
-    assert store.purge(30, now_) == {"diary_entries": 1, "checkins": 1}
+    assert store.purge(30, now_) == {"diary_entries": 1, "checkins": 1, "waiting_files": 0}
     assert [e.day for e in store.entries("a")] == [day(40)]
     assert store.open_checkin("b") is not None
 
@@ -249,3 +252,23 @@ def test_rasas_own_reminders_live_in_memory_which_is_why_checkins_are_in_the_dat
 
     stores = asyncio.run(rasas_scheduler())
     assert stores and all(isinstance(store, MemoryJobStore) for store in stores)
+
+
+def test_a_waiting_file_is_handed_out_once_and_only_to_its_conversation(store):
+    token = store.put_file("a", "report.pdf", "application/pdf", b"%PDF-1.4 a", T0, 1800)
+    assert len(token) >= 40
+    assert store.take_file(token, "b", T0 + 1) is None  # another conversation
+    assert store.take_file(token + "x", "a", T0 + 1) is None  # a wrong token
+    taken = store.take_file(token, "a", T0 + 1)
+    assert (taken.name, taken.mime_type, taken.data) == ("report.pdf", "application/pdf", b"%PDF-1.4 a")
+    assert store.take_file(token, "a", T0 + 2) is None  # once
+
+
+def test_a_waiting_file_is_gone_when_its_window_closes_and_only_its_hash_is_stored(store):
+    token = store.put_file("a", "report.pdf", "application/pdf", b"%PDF-1.4 a", T0, 1800)
+    with store.engine.connect() as db:
+        stored = db.execute(sa.select(waiting_files.c.token_hash)).scalars().all()
+    assert stored and token not in stored
+    assert store.drop_expired_files(T0 + 1799) == 0
+    assert store.take_file(token, "a", T0 + 1800) is None  # the window has closed
+    assert store.drop_expired_files(T0 + 1800) == 1

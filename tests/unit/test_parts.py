@@ -284,3 +284,33 @@ def test_the_classifiers_emergency_gives_way_when_the_clinical_core_read_that_re
     # A red flag the core did not hear at all: the classifier's emergency stands.
     text = "my chest feels like an elephant is sitting on it"
     assert parse(text, {text: ("report_emergency", 0.99, None)}).get("intent")["name"] == "report_emergency"
+
+
+def test_a_request_about_the_diary_beside_a_description_is_answered_once_and_not_as_a_worry():
+    text = "my eye and thumb have twitched for 10 days. way too much monster. can i start some kind of log so i can show my gp??"
+    message = parse(
+        text,
+        {
+            text: ("describe_symptoms", 0.9, None),
+            "way too much monster.": ("log_symptoms", 0.85, None),
+            "can i start some kind of log so i can show my gp??": ("log_symptoms", 0.93, None),
+        },
+    )
+    assert message.get("intent")["name"] == "describe_symptoms"
+    others = message.get("other_parts")
+    # the request is answered as a diary request, not as "what the check is for";
+    # a sentence of the story read as a day's entry names no diary and is no request
+    assert [(p["intent"], p["text"]) for p in others] == [
+        ("log_symptoms", "can i start some kind of log so i can show my gp??")
+    ]
+
+
+def test_only_diary_requests_that_ask_something_of_the_diary_count():
+    from followup.diary import is_diary_request
+
+    assert is_diary_request("log_symptoms", "can I keep a journal of this?")
+    assert is_diary_request("show_diary", "show me how it's been")
+    assert is_diary_request("log_symptoms", "diary: eyelid 5/10")
+    assert not is_diary_request("log_symptoms", "about a 5 today, 3 coffees")
+    assert not is_diary_request("log_symptoms", "24")
+    assert not is_diary_request("faq/caffeine", "can I log coffee?")

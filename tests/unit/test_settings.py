@@ -1,4 +1,4 @@
-"""Deployment settings: the booking link comes from configuration and is checked."""
+"""Deployment settings: the booking link and the report's download settings come from configuration and are checked."""
 
 from pathlib import Path
 
@@ -31,3 +31,16 @@ def test_missing_file_without_environment_is_an_error(tmp_path: Path):
 
 def test_settings_file_sits_beside_the_code():
     assert SETTINGS_FILE.name == "settings.yml" and SETTINGS_FILE.exists()
+
+
+def test_the_report_link_and_window_come_from_the_file_or_the_environment():
+    shipped = load_settings(environ={})
+    assert shipped.report_url.startswith("http") and shipped.report_minutes == 30
+    settings = load_settings(environ={"BFS_REPORT_URL": "https://twitch.example/", "BFS_REPORT_MINUTES": "10"})
+    assert (settings.report_url, settings.report_minutes) == ("https://twitch.example", 10)
+
+
+@pytest.mark.parametrize("bad", ["0", "-5", "soon", "100000"])
+def test_a_bad_report_window_is_refused_with_a_clear_message(bad):
+    with pytest.raises(SettingsError, match="report_minutes"):
+        load_settings(environ={"BFS_REPORT_MINUTES": bad})

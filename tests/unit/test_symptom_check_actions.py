@@ -88,6 +88,32 @@ def test_a_non_answer_returns_nothing_so_the_rules_take_over():
     assert slots == {}
 
 
+def test_diary_requests_inside_the_check_are_handed_to_the_diary_rules():
+    for text, intent, requested in [
+        ("show me how its been", "show_diary", "twitch_duration"),
+        ("export my data", "export_my_data", "weakness"),
+        ("delete my last entry", "delete_diary_entry", "twitch_duration"),
+        ("can i start a log of this", "log_symptoms", "twitch_duration"),
+        # an entry that opens with a diary command is an entry, even where it names the place asked for
+        ("diary: eye flicker 5/10, 3 monsters", "log_symptoms", "twitch_location"),
+    ]:
+        messages, slots = run(ValidateSymptomCheckForm(), tracker(text, intent, {"requested_slot": requested}))
+        assert (messages, slots) == ([], {}), text
+
+
+def test_an_answer_the_classifier_read_as_a_diary_entry_still_answers_the_question():
+    _, slots = run(
+        ValidateSymptomCheckForm(),
+        tracker("both calves, about 5/10", "log_symptoms", {"requested_slot": "twitch_location"}),
+    )
+    assert slots.get("twitch_location") and slots["twitch_location"] != "unknown"
+    # a bare number read as an entry is an answer too: unclear here, asked again with an example
+    messages, slots = run(
+        ValidateSymptomCheckForm(), tracker("24", "log_symptoms", {"requested_slot": "twitch_location"})
+    )
+    assert slots.get("unclear_answers") == 1 and messages[0]["response"] == "utter_unclear_answer"
+
+
 def test_an_unclear_answer_is_asked_again_with_an_example_at_most_twice():
     t = tracker("banana", "out_of_scope", {"requested_slot": "twitch_location", "unclear_answers": 0})
     messages, slots = run(ValidateSymptomCheckForm(), t)

@@ -174,8 +174,10 @@
     img.setAttribute("aria-pressed", large ? "true" : "false");
   }
 
-  // A file the assistant sent (base64 in the message), offered as a download.
+  // A file the assistant sent, offered as a download: carried in the message (base64),
+  // or a report waiting on this site under a one-time link for this conversation.
   function downloadLink(file) {
+    if (file.path) return reportLink(file);
     var bytes;
     try {
       bytes = Uint8Array.from(atob(file.data_base64), function (c) { return c.charCodeAt(0); });
@@ -189,6 +191,34 @@
     a.className = "download";
     a.textContent = "Download " + file.name;
     return a;
+  }
+
+  // The link works once: after the click it says so, and asking again makes a new report.
+  function reportLink(file) {
+    if (file.used) {
+      var note = document.createElement("span");
+      note.className = "download used";
+      note.textContent = file.name + " downloaded. The link works once; ask for the report again for a new one.";
+      return note;
+    }
+    var a = document.createElement("a");
+    a.href = file.path + "?conversation=" + encodeURIComponent(state.sessionId || "");
+    a.download = file.name;
+    a.className = "download";
+    a.textContent = "Download " + file.name;
+    a.addEventListener("click", function () {
+      file.used = true;
+      save();
+      setTimeout(function () { if (a.parentNode) a.parentNode.replaceChild(reportLink(file), a); }, 1000);
+    });
+    return a;
+  }
+
+  // Only a report link on this site is followed (the path; the host is the page's own).
+  function reportPath(url) {
+    var path;
+    try { path = new URL(url, window.location.href).pathname; } catch (e) { return null; }
+    return /^\/reports\/[A-Za-z0-9_-]{20,}$/.test(path) ? path : null;
   }
 
   function renderAll() {
@@ -275,6 +305,8 @@
     var file = data.file;
     if (file && typeof file.name === "string" && typeof file.data_base64 === "string") {
       message.file = { name: file.name, mime_type: String(file.mime_type || ""), data_base64: file.data_base64 };
+    } else if (file && typeof file.name === "string" && typeof file.url === "string" && reportPath(file.url)) {
+      message.file = { name: file.name, mime_type: String(file.mime_type || ""), path: reportPath(file.url) };
     }
     if (message.text || message.image || message.file || (message.buttons && message.buttons.length)) {
       addMessage(message);
