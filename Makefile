@@ -107,11 +107,13 @@ test: train system-packages ## Run the whole test suite (lint, data validation, 
 	@echo "==> pytest"
 	$(BIN)/python -m pytest
 
-evaluate: train ## NLU reports on the short (tests/nlu_test.yml) and the long, mixed (tests/nlu_long_test.yml) held-out sets
+evaluate: train ## NLU reports on the short (tests/nlu_test.yml), the long, mixed (tests/nlu_long_test.yml) and the report (tests/nlu_report_test.yml) sets
 	@echo "==> Short messages (tests/nlu_test.yml)"
 	$(BIN)/python -m scripts.evaluate_nlu --model $(MODEL) --data tests/nlu_test.yml --report $(RESULTS)/nlu/labels.json
 	@echo "==> Long and mixed messages (tests/nlu_long_test.yml)"
 	$(BIN)/python -m scripts.evaluate_nlu --model $(MODEL) --data tests/nlu_long_test.yml --report $(RESULTS)/nlu/labels_long.json
+	@echo "==> Requests for a report and their near misses (tests/nlu_report_test.yml)"
+	$(BIN)/python -m scripts.evaluate_nlu --model $(MODEL) --data tests/nlu_report_test.yml --report $(RESULTS)/nlu/labels_report.json
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu_test.yml --out $(RESULTS)/nlu
 	@echo "==> Reports and the confusion matrix image are in $(RESULTS)/nlu/"
 

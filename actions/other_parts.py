@@ -55,6 +55,11 @@ def other_parts(tracker: Tracker) -> List[Dict[str, Any]]:
     return list((tracker.latest_message or {}).get("other_parts") or [])
 
 
+def asks_for_report(tracker: Tracker) -> bool:
+    """Whether a part of the latest message asked for the report for a doctor."""
+    return any(str(part.get("intent")) == "request_report" for part in other_parts(tracker))
+
+
 def faq_topic(tracker: Tracker) -> Optional[str]:
     """`faq/<topic>` the FAQ selector chose for the latest message, if any."""
     selector = (tracker.latest_message or {}).get("response_selector") or {}
@@ -86,6 +91,9 @@ def answer_questions(dispatcher: CollectingDispatcher, tracker: Tracker, before_
                 when = "Once we've finished these questions" if before_check else "Any time"
                 dispatcher.utter_message(response="utter_diary_alongside", when=when)
                 diary_answered = True
+        elif base == "request_report":
+            if before_check:  # the report follows the check's result (start_check remembers it)
+                dispatcher.utter_message(response="utter_report_after_check")
         elif base == "request_doctor":
             dispatcher.utter_message(response="utter_offer_consultation", booking_url=SETTINGS.booking_url)
         elif base == "question" and before_check and not worry_answered:

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.other_parts import SETTINGS, answer_openers, answer_questions
-from actions.symptom_check import FINDINGS_SLOT, in_check
+from actions.symptom_check import FINDINGS_SLOT, described_symptoms, in_check, start_check
 from clinical.extractor import Findings
 from clinical.interview import QUESTIONS
 from followup import clock
@@ -60,6 +60,10 @@ def send_report(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     if files is None:
         dispatcher.utter_message(response="utter_report_nothing_yet")
         return
+    deliver(dispatcher, tracker, files)
+
+
+def deliver(dispatcher: CollectingDispatcher, tracker: Tracker, files: List[Tuple[str, str, bytes]]) -> None:
     if tracker.get_latest_input_channel() == "cmdline":
         SHELL_DIR.mkdir(parents=True, exist_ok=True)
         paths = []
@@ -100,6 +104,15 @@ class ActionSendReport(Action):
         if in_check(tracker):
             dispatcher.utter_message(response="utter_report_after_check")
             return [SlotSet(REQUESTED_SLOT, True)]
-        send_report(dispatcher, tracker)
+        files = report_files(tracker)
+        if files is None and described_symptoms(tracker):
+            # "a report on my calf twitching for my GP" with no check yet: the check, then the report.
+            dispatcher.utter_message(response="utter_report_after_check")
+            events = start_check(dispatcher, tracker, answer_parts=False)
+            return events + [SlotSet(REQUESTED_SLOT, True), FollowupAction("symptom_check_form")]
+        if files is None:
+            dispatcher.utter_message(response="utter_report_nothing_yet")
+        else:
+            deliver(dispatcher, tracker, files)
         answer_questions(dispatcher, tracker)
         return []

@@ -14,7 +14,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.emergency import advise, just_advised, latest_findings, plays_it_down
-from actions.other_parts import answer_openers, answer_questions, faq_topic, utter_faq
+from actions.other_parts import answer_openers, answer_questions, asks_for_report, faq_topic, utter_faq
 from clinical.extractor import Findings
 from clinical.interview import (
     EXAMPLES,
@@ -52,7 +52,10 @@ def start_check(dispatcher: CollectingDispatcher, tracker: Tracker, answer_parts
         "triage_level": None,
         "requested_slot": None,
     }
-    return [SlotSet(slot, value) for slot, value in cleared.items() if tracker.get_slot(slot) not in (None, value)]
+    events = [SlotSet(slot, value) for slot, value in cleared.items() if tracker.get_slot(slot) not in (None, value)]
+    if answer_parts and asks_for_report(tracker):  # "... can I get a pdf for my GP?": with the result
+        events.append(SlotSet("report_requested", True))
+    return events
 
 
 def in_check(tracker: Tracker) -> bool:

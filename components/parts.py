@@ -31,14 +31,23 @@ PART_KEY = "message_part"
 # emergency outranks it, and actions/diary.py re-checks a sign needing care soon).
 PRIORITY = {"report_emergency": 0, "describe_symptoms": 1, "log_symptoms": 1, "greet": 3, "thank": 3}
 OTHER_PRIORITY = 2
-# Requests about the diary and check-ins name symptoms without reporting them
-# ("show my twitch diary", "delete the entry with the 9/10"): the classifier's
-# reading stands (a described emergency still outranks them).
-DIARY_COMMANDS = {"show_diary", "export_my_data", "delete_diary_entry", "plan_checkin"}
+# Requests about the diary, check-ins and the report name symptoms without reporting
+# them ("show my twitch diary", "delete the entry with the 9/10", "a summary of my
+# twitches for my GP"): the classifier's reading stands (a described emergency still
+# outranks them).
+REQUESTS_NAMING_SYMPTOMS = {"show_diary", "export_my_data", "delete_diary_entry", "plan_checkin", "request_report"}
 # Parts answered besides the main intent (anything else is covered by the main
 # answer: a second description joins the check, "bye" after a question is noise,
 # a check-in is offered with the result).
-ANSWERED_ALONGSIDE = ("greet", "thank", "faq", "request_doctor", "bot_challenge", "question") + DIARY_REQUESTS
+ANSWERED_ALONGSIDE = (
+    "greet",
+    "thank",
+    "faq",
+    "request_doctor",
+    "bot_challenge",
+    "question",
+    "request_report",
+) + DIARY_REQUESTS
 # A question with no clear FAQ topic ("my eye keeps twitching, why?"): answered
 # next to a description by what the symptom check is for.
 QUESTION = "question"
@@ -153,7 +162,11 @@ def decide(whole: Candidate, parts: List[Candidate], emergency: bool, describes:
     if opens_with_diary_command(whole.text) and whole.intent != "log_symptoms":
         # "log today: ..." with a long story after it still asked to log it.
         return Candidate("log_symptoms", 1.0, whole.text, 0)
-    if describes and priority(whole.intent) > PRIORITY["describe_symptoms"] and whole.intent not in DIARY_COMMANDS:
+    if (
+        describes
+        and priority(whole.intent) > PRIORITY["describe_symptoms"]
+        and whole.intent not in REQUESTS_NAMING_SYMPTOMS
+    ):
         return Candidate("describe_symptoms", 1.0, whole.text, 0)
     if whole.intent.split("/")[0] not in REPLACEABLE:
         return whole

@@ -35,6 +35,10 @@ LEVEL_NAMES = {
     "routine": "Routine: book an appointment with a doctor",
     "self_care": "Self-care: most likely benign",
 }
+NOT_CHECKED = "No symptom check in this conversation"
+NOT_CHECKED_ADVICE = (
+    "This report holds the twitch diary only. Ask the assistant for the symptom check to add how soon to see a doctor."
+)
 # How many diary days the report's table shows (the newest).
 DIARY_ROWS = 14
 NOT_A_DIAGNOSIS = (
@@ -70,7 +74,7 @@ class Heard:
 @dataclass
 class Report:
     created: dt.datetime  # timezone-aware, UTC
-    level: str  # triage level: emergency, urgent, routine, self_care
+    level: str  # triage level: emergency, urgent, routine, self_care; "" with no check (a diary only)
     level_name: str
     advice: str  # the level's headline and action, as the person was told
     about_someone_else: bool  # told by a relative or friend
@@ -130,7 +134,9 @@ def build_report(
     labels = table.get("labels", {})
     causes_table = table.get("causes", {})
     result = triage(findings)
-    level = result.level
+    # A diary alone, with no check in this conversation: no level is made up for it.
+    checked = bool(findings.present or findings.absent)
+    level = result.level if checked else ""
     answers = [
         QuestionAnswer(slot, QUESTION_TEXTS[slot], str(slots[slot]))
         for slot in QUESTIONS
@@ -158,8 +164,8 @@ def build_report(
     return Report(
         created=created,
         level=level,
-        level_name=LEVEL_NAMES[level],
-        advice=f"{result.headline} {result.level_action or result.action}".strip(),
+        level_name=LEVEL_NAMES[level] if checked else NOT_CHECKED,
+        advice=f"{result.headline} {result.level_action or result.action}".strip() if checked else NOT_CHECKED_ADVICE,
         about_someone_else=findings.subject == "other",
         answers=answers,
         reasons=reasons,

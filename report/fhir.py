@@ -93,7 +93,8 @@ def bundle(report: Report) -> dict:
     """The report as a collection: its QuestionnaireResponse, then one Observation per diary day."""
     if report.created.tzinfo is None:
         raise ValueError("report.created must be timezone-aware: FHIR instants carry a time zone")
-    resources = [questionnaire_response(report)] + [diary_observation(entry) for entry in report.diary]
+    answered = [questionnaire_response(report)] if report.level else []  # a diary alone has no check to answer
+    resources = answered + [diary_observation(entry) for entry in report.diary]
     # The same day given twice is one Observation: a Bundle's fullUrls must be unique.
     unique = {resource["id"]: resource for resource in resources}
     entries = [{"fullUrl": f"urn:uuid:{rid}", "resource": resource} for rid, resource in unique.items()]

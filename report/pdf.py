@@ -105,9 +105,6 @@ def render_pdf(report: Report) -> bytes:
 
     def fields(rows: Sequence[Tuple[str, str]], label_width: float = 48, size: float = 9) -> None:
         """Label and value side by side; long ones wrap in their own column."""
-        rows = [(label, value) for label, value in rows if value]
-        if not rows:
-            return
         pdf.set_font(FONT, "", size)
         pdf.set_draw_color(*RULE)
         with pdf.table(
@@ -145,9 +142,9 @@ def render_pdf(report: Report) -> bytes:
         for reason in report.reasons:
             text(f"• {reason.label}" + (f' (in their words: "{reason.words}")' if reason.words else ""))
 
-    heading("What was reported")
-    fields(
-        [
+    reported = [
+        (label, value)
+        for label, value in [
             ("Twitching: where", ", ".join(report.locations)),
             ("How long", report.duration_text),
             ("Onset of new symptoms", report.onset),
@@ -158,7 +155,11 @@ def render_pdf(report: Report) -> bytes:
             ("Age", "" if report.age is None else str(report.age)),
             ("Likely contributing", ", ".join(report.causes)),
         ]
-    )
+        if value
+    ]
+    if reported:
+        heading("What was reported")
+        fields(reported)
 
     if report.answers:
         heading("The symptom check's answers, as recorded")

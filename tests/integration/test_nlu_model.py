@@ -10,6 +10,11 @@ MIN_ACCURACY = 0.90
 # the contract's order. Issue 10 asks for 0.95; the trained model measures 0.955
 # (make evaluate), and the gate leaves a point for training-to-training variation.
 MIN_LONG_INTENT_ACCURACY = 0.94
+# tests/nlu_report_test.yml: requests for a report for a doctor, written by a reviewer who
+# did not see the training data, beside near misses (export my data, book a doctor, show
+# my diary). Measured 0.84 first, then 0.91 after more varied training examples (none
+# copied from it): it has been seen, so it is a development set now.
+MIN_REPORT_ACCURACY = 0.85
 
 
 def held_out(model_path, name: str):
@@ -107,3 +112,12 @@ def test_the_faq_topic_is_picked_for_faq_messages_only(model_path):
     for other in (greeting, symptoms):
         assert other["intent"]["name"] != "faq"
         assert other["response_selector"] == {"all_retrieval_intents": ["faq"]}
+
+
+def test_a_request_for_a_report_is_told_from_its_near_misses(model_path):
+    result = held_out(model_path, "nlu_report_test.yml")
+    assert len(result.labels) >= 40
+    assert result.intent_accuracy >= MIN_REPORT_ACCURACY, f"{result.intent_accuracy:.3f} < {MIN_REPORT_ACCURACY}"
+    # a request for a copy of one's data is never answered with a report about one's health, and back
+    crossed = [t for t, e, p in result.labels if {e, p} == {"request_report", "export_my_data"}]
+    assert not crossed, crossed

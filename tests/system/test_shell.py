@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+from pathlib import Path
 
 import pexpect
 import pytest
@@ -51,3 +53,21 @@ def test_greeting_button_and_faq_in_the_terminal(shell):
     shell.sendline("can coffee cause twitching?")
     shell.expect("Caffeine is a stimulant", timeout=60)
     shell.expect(PROMPT)
+
+
+def test_in_the_terminal_the_report_is_written_and_its_path_shown(shell):
+    shell.expect(PROMPT)
+    shell.sendline("log today: twitching 4/10 in my left calf, 2 coffees")
+    shell.expect("Saved in your diary", timeout=60)
+    shell.expect(PROMPT)
+    shell.sendline("send me a report for my doctor")
+    shell.expect(r"The PDF is at (\S+\.pdf)", timeout=60)
+    pdf = Path(shell.match.group(1))
+    shell.expect(r"the FHIR file for a clinic's systems at (\S+\.fhir\.json)", timeout=10)
+    fhir = Path(shell.match.group(1).rstrip("."))
+    try:
+        assert pdf.read_bytes().startswith(b"%PDF-") and pdf.parent == ROOT / "var" / "reports"
+        assert json.loads(fhir.read_text(encoding="utf-8"))["resourceType"] == "Bundle"
+    finally:
+        pdf.unlink(missing_ok=True)
+        fhir.unlink(missing_ok=True)

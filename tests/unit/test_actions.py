@@ -42,6 +42,11 @@ def test_consultation_sends_the_configured_booking_link():
     assert events == []
 
 
+def test_after_a_result_the_consultation_offers_the_report_to_bring():
+    messages, _ = run(ActionOfferConsultation(), {"triage_level": "routine"})
+    assert [m["response"] for m in messages] == ["utter_offer_consultation", "utter_offer_report"]
+
+
 def test_confirmed_forget_me_restarts_and_says_what_was_cleared():
     messages, events = run(ActionForgetConversation(), {"forget_confirmed": True})
     assert [m["response"] for m in messages] == ["utter_forgotten"]

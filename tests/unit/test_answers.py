@@ -130,6 +130,18 @@ def test_a_request_for_a_diary_next_to_a_description_is_told_how_once_before_the
     assert dispatcher.messages[0]["when"] == "Once we've finished these questions"
 
 
+def test_a_report_asked_for_beside_a_description_comes_with_the_checks_result():
+    t = tracker(
+        "my calf has twitched for 3 weeks. can I get a pdf for my GP at the end?",
+        "describe_symptoms",
+        other_parts=[part("request_report")],
+        describes=True,
+    )
+    said, events = run(ActionStartSymptomCheck(), t)
+    assert said == ["utter_report_after_check", "utter_symptom_check_intro"]
+    assert {"event": "slot", "timestamp": None, "name": "report_requested", "value": True} in events
+
+
 def test_a_doctor_request_answers_thanks_before_and_a_question_after():
     said, _ = run(
         ActionOfferConsultation(),

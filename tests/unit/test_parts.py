@@ -98,7 +98,7 @@ def test_a_diary_entry_or_request_that_names_symptoms_stays_what_it_is():
     logged = candidate("log_symptoms", 0)
     assert parts.decide(logged, [], emergency=False, describes=True) is logged
     # ... "show my twitch diary" only names the twitching ...
-    for request in ["show_diary", "export_my_data", "delete_diary_entry", "plan_checkin"]:
+    for request in ["show_diary", "export_my_data", "delete_diary_entry", "plan_checkin", "request_report"]:
         asked = candidate(request, 0)
         assert parts.decide(asked, [], emergency=False, describes=True) is asked
     # ... a message that opens with a diary command is an entry, whatever story follows ...

@@ -30,11 +30,17 @@ CHECKED = {
 }
 
 
-def tracker(person: str, slots: Optional[Dict[str, Any]] = None, channel: str = "rest", loop: str = "") -> Tracker:
+def tracker(
+    person: str, slots: Optional[Dict[str, Any]] = None, channel: str = "rest", loop: str = "", describes: bool = False
+) -> Tracker:
     return Tracker(
         sender_id=person,
         slots=slots or {},
-        latest_message={"text": "send me a report for my doctor", "intent": {"name": "request_report"}},
+        latest_message={
+            "text": "send me a report for my doctor",
+            "intent": {"name": "request_report"},
+            "clinical": {"describes_symptoms": describes},
+        },
         events=[{"event": "user", "text": "send me a report for my doctor", "input_channel": channel}],
         paused=False,
         followup_action=None,
@@ -97,3 +103,10 @@ def test_asked_during_the_check_the_report_comes_with_the_result():
     messages, events = run(ActionGiveTriageResult(), tracker(who, {**CHECKED, "report_requested": True}))
     assert len(files_in(messages)) == 2
     assert {"event": "slot", "timestamp": None, "name": "report_requested", "value": False} in events
+
+
+def test_a_report_asked_for_with_a_description_and_no_check_yet_starts_the_check_first():
+    messages, events = run(ActionSendReport(), tracker(person(), describes=True))
+    assert [m["response"] for m in messages] == ["utter_report_after_check", "utter_symptom_check_intro"]
+    assert {"event": "slot", "timestamp": None, "name": "report_requested", "value": True} in events
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "symptom_check_form"}

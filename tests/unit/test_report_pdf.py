@@ -133,3 +133,16 @@ def test_any_language_prints_and_an_empty_diary_day_is_blank_not_zero():
         "",
         "",
     ]
+
+
+def test_a_diary_alone_gets_no_made_up_level_and_no_questionnaire_answers():
+    from clinical.extractor import Findings
+    from report.fhir import bundle, validate_bundle
+
+    report = build_report(Findings(), {}, week_of_diary(dt.date(2026, 11, 28)), CREATED)
+    assert report.level == "" and report.answers == [] and report.reasons == []
+    text = pdf_text(render_pdf(report))
+    assert "No symptom check in this conversation" in text and "most likely benign" not in text.lower()
+    fhir = bundle(report)
+    assert validate_bundle(fhir) == []
+    assert {e["resource"]["resourceType"] for e in fhir["entry"]} == {"Observation"}
