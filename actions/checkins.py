@@ -18,6 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.check import start_check
 from actions.emergency import latest_findings
 from followup import clock
 from followup.checkin import ANSWERS, LATEST_DAYS, PUSH_CHANNELS, day_text, due_at, read_answer
@@ -163,7 +164,5 @@ class ActionCheckinAnswered(Action):
             dispatcher.utter_message(response="utter_checkin_same")
         else:
             dispatcher.utter_message(response="utter_checkin_worse")
-            from actions.symptom_check import start_check
-
             events += start_check(dispatcher, tracker, answer_parts=False) + [FollowupAction("symptom_check_form")]
         return events

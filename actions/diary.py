@@ -19,14 +19,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.check import add_to_check, in_check, start_check
 from actions.checkins import MAX_UNCLEAR, not_an_answer
 from actions.emergency import latest_findings
 from actions.other_parts import answer_openers, answer_questions
-from actions.symptom_check import add_to_check, in_check, start_check
 from clinical.triage import triage
 from followup import clock
 from followup.chart import describe, render_png
-from followup.diary import SKIP, DiaryEntry, parse_answer, parse_entry
+from followup.diary import SKIP, DiaryEntry, embedded_entry, parse_answer, parse_entry
 from followup.observations import observations, overview
 from followup.store import default_store
 
@@ -60,10 +60,8 @@ def _new_signs(findings) -> List[str]:
     return [findings.evidence[f] for f in sorted(findings.present) if f in findings.evidence]
 
 
-def save_entry(dispatcher: CollectingDispatcher, tracker: Tracker, entry: DiaryEntry) -> List[EventType]:
-    """Stores the entry, says what was stored, and starts a re-check for a sign
-    that needs a doctor soon."""
-    findings = latest_findings(tracker)
+def _store(dispatcher: CollectingDispatcher, tracker: Tracker, entry: DiaryEntry, findings) -> None:
+    """Stores the entry with what the clinical core heard, and says what was stored."""
     stored, new = default_store().save_entry(_person(tracker), entry, sorted(findings.present), clock.now())
     day = _day_name(stored.day)
     if new:
@@ -72,6 +70,22 @@ def save_entry(dispatcher: CollectingDispatcher, tracker: Tracker, entry: DiaryE
         dispatcher.utter_message(text=f"Updated your diary for {day}: {stored.summary()}.")
     if not new or len(stored.filled()) <= 2:
         dispatcher.utter_message(response="utter_diary_how_to")
+
+
+def save_embedded_entry(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """An answer in the check that carries a diary entry ("none of those. log today:
+    eyelid 3/10"): the entry is saved too (the answer's findings are the check's)."""
+    tail = embedded_entry((tracker.latest_message or {}).get("text") or "")
+    entry = parse_entry(tail, clock.today()) if tail else None
+    if entry is not None and entry.filled():
+        _store(dispatcher, tracker, entry, latest_findings(tracker))
+
+
+def save_entry(dispatcher: CollectingDispatcher, tracker: Tracker, entry: DiaryEntry) -> List[EventType]:
+    """Stores the entry, says what was stored, and starts a re-check for a sign
+    that needs a doctor soon."""
+    findings = latest_findings(tracker)
+    _store(dispatcher, tracker, entry, findings)
     result = triage(findings) if findings.present else None
     needs_look = result is not None and result.level in RECHECK_LEVELS
     heard = ", ".join(f'"{w}"' for w in _new_signs(findings)[:3]) or "a new sign"
@@ -109,8 +123,8 @@ class ActionLogSymptoms(Action):
         text = (tracker.latest_message or {}).get("text") or ""
         entry = parse_entry("" if text.startswith("/") else text, clock.today())
         if not entry.filled() and in_check(tracker):
-            # "can I keep a log of this?" mid-check: how, once the check's questions are done.
-            dispatcher.utter_message(response="utter_diary_alongside", when="Once we've finished these questions")
+            # "can I keep a log of this?" mid-check: how (an entry can be written now; the guided log waits).
+            dispatcher.utter_message(response="utter_diary_alongside")
             return []
         if not entry.filled():
             dispatcher.utter_message(response="utter_diary_guided_intro")

@@ -88,8 +88,7 @@ def answer_questions(dispatcher: CollectingDispatcher, tracker: Tracker, before_
         base, _, topic = intent.partition("/")
         if base in DIARY_REQUESTS:
             if not diary_answered:  # one pointer however many diary requests
-                when = "Once we've finished these questions" if before_check else "Any time"
-                dispatcher.utter_message(response="utter_diary_alongside", when=when)
+                dispatcher.utter_message(response="utter_diary_alongside")
                 diary_answered = True
         elif base == "request_report":
             if before_check:  # the report follows the check's result (start_check remembers it)

@@ -20,8 +20,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.check import FINDINGS_SLOT, REPORT_REQUESTED, described_symptoms, in_check, start_check
 from actions.other_parts import SETTINGS, answer_openers, answer_questions
-from actions.symptom_check import FINDINGS_SLOT, described_symptoms, in_check, start_check
 from clinical.extractor import Findings
 from clinical.interview import QUESTIONS
 from followup import clock
@@ -32,8 +32,6 @@ from report.pdf import render_pdf
 
 # Where `rasa shell` writes the files (the person's own machine; build output, never committed).
 SHELL_DIR = Path(__file__).resolve().parent.parent / "var" / "reports"
-# Set while the check is open: the report follows its result.
-REQUESTED_SLOT = "report_requested"
 PDF_TYPE, FHIR_TYPE = "application/pdf", "application/fhir+json"
 # How far back the report's diary looks (the table shows the newest days).
 DIARY_DAYS = 60
@@ -103,13 +101,13 @@ class ActionSendReport(Action):
         answer_openers(dispatcher, tracker)
         if in_check(tracker):
             dispatcher.utter_message(response="utter_report_after_check")
-            return [SlotSet(REQUESTED_SLOT, True)]
+            return [SlotSet(REPORT_REQUESTED, True)]
         files = report_files(tracker)
         if files is None and described_symptoms(tracker):
             # "a report on my calf twitching for my GP" with no check yet: the check, then the report.
             dispatcher.utter_message(response="utter_report_after_check")
             events = start_check(dispatcher, tracker, answer_parts=False)
-            return events + [SlotSet(REQUESTED_SLOT, True), FollowupAction("symptom_check_form")]
+            return events + [SlotSet(REPORT_REQUESTED, True), FollowupAction("symptom_check_form")]
         if files is None:
             dispatcher.utter_message(response="utter_report_nothing_yet")
         else:

@@ -13,8 +13,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.check import (
+    FINDINGS_SLOT,
+    REPORT_REQUESTED,
+    described_symptoms,
+    start_check,
+)
+from actions.diary import save_embedded_entry
 from actions.emergency import advise, just_advised, latest_findings, plays_it_down
 from actions.other_parts import answer_openers, answer_questions, asks_for_report, faq_topic, utter_faq
+from actions.report import send_report
 from clinical.extractor import Findings
 from clinical.interview import (
     EXAMPLES,
@@ -27,50 +35,11 @@ from clinical.interview import (
     take_turn,
 )
 from clinical.triage import facts_in, happening_now_line, load_rules, triage
-from followup.diary import is_diary_request
+from followup.diary import embedded_entry, is_diary_request
 
-FINDINGS_SLOT = "clinical_findings"
 # Results after which the assistant offers to check in later.
 CHECK_IN_AFTER = ("self_care", "routine")
 SKIPPED = Answer.SKIPPED
-
-
-def start_check(dispatcher: CollectingDispatcher, tracker: Tracker, answer_parts: bool = True) -> List[EventType]:
-    """Answers the other parts of the message ("hi! ... is it ALS?"), introduces
-    the check and clears the last one, so its questions are asked again.
-
-    Only slots that hold something are cleared: every event stays in the
-    conversation, and each later prediction walks through all of them."""
-    if answer_parts:
-        answer_openers(dispatcher, tracker)
-        answer_questions(dispatcher, tracker, before_check=True)
-    dispatcher.utter_message(response="utter_symptom_check_intro")
-    cleared = {
-        **{slot: None for slot in QUESTIONS},
-        FINDINGS_SLOT: None,
-        "unclear_answers": 0,
-        "triage_level": None,
-        "requested_slot": None,
-    }
-    events = [SlotSet(slot, value) for slot, value in cleared.items() if tracker.get_slot(slot) not in (None, value)]
-    if answer_parts and asks_for_report(tracker):  # "... can I get a pdf for my GP?": with the result
-        events.append(SlotSet("report_requested", True))
-    return events
-
-
-def in_check(tracker: Tracker) -> bool:
-    return tracker.active_loop.get("name") == "symptom_check_form"
-
-
-def add_to_check(tracker: Tracker) -> List[EventType]:
-    """What a message handed over mid-check (a diary entry) said, added to the check's
-    findings, so a sign in it counts in the result. A subject the check has settled
-    (someone else's symptoms) stays the check's."""
-    so_far = Findings.from_dict(tracker.get_slot(FINDINGS_SLOT))
-    said = answer_findings((tracker.latest_message or {}).get("clinical"), so_far.subject)
-    if not said.present and not said.absent:
-        return []
-    return [SlotSet(FINDINGS_SLOT, so_far.merge(said).to_dict())]
 
 
 class ActionStartSymptomCheck(Action):
@@ -81,13 +50,6 @@ class ActionStartSymptomCheck(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         return start_check(dispatcher, tracker)
-
-
-def described_symptoms(tracker: Tracker) -> bool:
-    """Whether the latest message described symptoms (read once, by the NLU pipeline;
-    a button's /intent payload describes nothing)."""
-    clinical = (tracker.latest_message or {}).get("clinical") or {}
-    return bool(clinical.get("describes_symptoms"))
 
 
 class ActionAnswerQuestion(Action):
@@ -155,10 +117,11 @@ class ValidateSymptomCheckForm(Action):
         slots = {slot: tracker.get_slot(slot) for slot in QUESTIONS}
         so_far = Findings.from_dict(tracker.get_slot(FINDINGS_SLOT))
         said = answer_findings(message.get("clinical"), so_far.subject if requested else None)
-        if requested and intent == "log_symptoms" and is_diary_request(intent, message.get("text") or ""):
+        text = message.get("text") or ""
+        if requested and intent == "log_symptoms" and is_diary_request(intent, text) and not embedded_entry(text):
             # "diary: eye 5/10, ..." (even where it names the place asked for) or "can I keep a
             # log?" is for the diary's rule, then the question comes again; a bare "24" read as
-            # an entry is an answer.
+            # an entry is an answer, and so is "no - diary: calf 6/10" (its entry saved below).
             return []
         turn = take_turn(requested, message.get("text") or "", intent, so_far, slots, said)
         if not turn.is_answer:
@@ -177,6 +140,13 @@ class ValidateSymptomCheckForm(Action):
                 events.append(SlotSet("unclear_answers", tries))
         else:
             events.append(SlotSet("unclear_answers", 0))
+
+        if asks_for_report(tracker) and not tracker.get_slot(REPORT_REQUESTED):
+            # "stress mostly... can you give me a report for her doctor?": it comes with the result.
+            dispatcher.utter_message(response="utter_report_after_check")
+            events.append(SlotSet(REPORT_REQUESTED, True))
+        # "none of those. log today: eyelid 3/10": the answer, and the day's entry saved.
+        save_embedded_entry(dispatcher, tracker)
 
         result = triage(turn.findings)
         filled = {**slots, **turn.slots}
@@ -210,11 +180,9 @@ class ActionGiveTriageResult(Action):
         # After a self-care or routine result the safety net says to come back if it
         # lasts beyond 2 weeks: the offer to check in then (actions/checkins.py).
         events: List[EventType] = [SlotSet("triage_level", result.level)]
-        if tracker.get_slot("report_requested"):  # asked for during the check: it comes with the result
-            from actions.report import send_report  # here: actions/report.py reads this module's slots
-
+        if tracker.get_slot(REPORT_REQUESTED):  # asked for during the check: it comes with the result
             send_report(dispatcher, tracker)
-            events.append(SlotSet("report_requested", False))
+            events.append(SlotSet(REPORT_REQUESTED, False))
         follow_up = result.level in CHECK_IN_AFTER and not result.ask_onset
         dispatcher.utter_message(response="utter_after_triage_checkin" if follow_up else "utter_after_triage")
         return events

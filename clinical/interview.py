@@ -399,13 +399,18 @@ def take_turn(
     # answers the question specifically ("3 weeks" misread as a goodbye).
     if intent == "faq" and is_question(text):
         return Turn(findings=findings_so_far, is_answer=False)
-    # "no family history of ALS", "no medicines" (the buttons) answer their question
-    # whatever the classifier made of them.
-    plainly_answers = requested in YES_NO_QUESTIONS and any(_yes_no(text, None))
+    # "no family history of ALS", "no medicines" (the buttons), "not sure, his brother had
+    # something neurological" answer their question whatever the classifier made of them.
+    plainly_answers = requested in YES_NO_QUESTIONS and (any(_yes_no(text, None)) or bool(NOT_SURE.match(text.strip())))
     if intent in NON_ANSWER_INTENTS and not plainly_answers and not _specific_answer(requested, text, said):
         return Turn(findings=findings_so_far, is_answer=False)
 
     says_yes, says_no = _yes_no(text, intent)
+    hedged = _relevant(requested, said.asked)
+    if (says_yes or says_no) and hedged:
+        # "no. although his shoulder looks a bit thinner maybe?": a sign the question asks
+        # about, offered with a doubt inside the answer, is reported, never denied by the "no".
+        said = Findings(**{**said.__dict__, "present": said.present | set(hedged), "asked": said.asked - set(hedged)})
     if says_yes and not _relevant(requested, said.present):
         said = _affirmed_facts(requested, said)
     elif says_no and not _relevant(requested, said.present):

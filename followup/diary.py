@@ -42,6 +42,21 @@ def opens_with_diary_command(text: str) -> bool:
     return bool(DIARY_COMMAND.match(text or ""))
 
 
+# Where a diary entry may start inside a longer message: a new sentence, a line, or a dash.
+ENTRY_START = re.compile(r"[.!?]\s+|\s[-\u2013\u2014]+\s*|\n\s*")
+
+
+def embedded_entry(text: str) -> Optional[str]:
+    """The diary entry a longer message carries after something else ("none of those. log
+    today: eyelid 3/10", "no not really - diary: calf 6/10"), or None. A message that
+    opens with the command is an entry as a whole, not one carried."""
+    for start in ENTRY_START.finditer(text or ""):
+        tail = text[start.end() :]
+        if opens_with_diary_command(tail):
+            return tail.strip()
+    return None
+
+
 def is_diary_request(intent: str, text: str) -> bool:
     """A message (or part) that asks something of the diary. One read as a day's entry
     asks only when it says so ("log today: ...", "can I start some kind of log?"): a

@@ -33,12 +33,14 @@ LEVEL_NAMES = {
     "emergency": "Emergency",
     "urgent": "Urgent: see a doctor today (within 48 hours at most)",
     "routine": "Routine: book an appointment with a doctor",
-    "self_care": "Self-care: most likely benign",
+    "self_care": "Self-care: no warning signs heard",
 }
 NOT_CHECKED = "No symptom check in this conversation"
 NOT_CHECKED_ADVICE = (
     "This report holds the twitch diary only. Ask the assistant for the symptom check to add how soon to see a doctor."
 )
+# Facts that say something is kept, not a sign: "absent" would read as a double negative.
+KEPT_SIGNS = {"sign:normal_function"}
 # How many diary days the report's table shows (the newest).
 DIARY_ROWS = 14
 NOT_A_DIAGNOSIS = (
@@ -80,6 +82,7 @@ class Report:
     about_someone_else: bool  # told by a relative or friend
     answers: List[QuestionAnswer] = field(default_factory=list)
     reasons: List[Heard] = field(default_factory=list)  # what decided the level
+    also: List[Heard] = field(default_factory=list)  # what else a rule heard, at a lower level
     present: List[Heard] = field(default_factory=list)  # findings reported
     denied: List[str] = field(default_factory=list)  # signs the person said are absent
     locations: List[str] = field(default_factory=list)
@@ -99,9 +102,10 @@ class Report:
         if self.duration_days is None:
             return ""
         days = self.duration_days
+        if days >= 60:
+            return f"about {round(days / 30)} months"
         if days >= 14:
-            weeks = round(days / 7)
-            return f"about {weeks} weeks"
+            return f"about {round(days / 7)} weeks"
         whole = max(1, round(days))
         return f"about {whole} day" + ("s" if whole != 1 else "")
 
@@ -143,12 +147,13 @@ def build_report(
         if slots.get(slot) not in NOT_ANSWERED
     ]
     reasons = [Heard(r.text, ", ".join(dict.fromkeys(r.evidence))) for r in result.deciding_reasons]
+    also = [Heard(r.text, ", ".join(dict.fromkeys(r.evidence))) for r in result.reasons if r.level != result.level]
     present = [
         Heard(_label(f, labels), findings.evidence.get(f, ""))
         for f in sorted(findings.present)
         if f.startswith("sign:") and f != "sign:twitching"
     ]
-    denied = sorted({_label(f, labels) for f in findings.absent if f.startswith("sign:")})
+    denied = sorted({_label(f, labels) for f in findings.absent if f.startswith("sign:") and f not in KEPT_SIGNS})
     medicines = [
         Heard(causes_table.get(f, {}).get("name") or _label(f, labels), findings.evidence.get(f, ""))
         for f in sorted(findings.present)
@@ -158,7 +163,9 @@ def build_report(
     family = ""
     if "history:family_als" in findings.present:
         family = "yes"
-    elif "history:family_als" in findings.absent or str(slots.get("family_history") or "").startswith(Answer.NO):
+    elif slots.get("family_history") == Answer.NOT_SURE:
+        family = "not sure"
+    elif "history:family_als" in findings.absent or slots.get("family_history") == Answer.NO:
         family = "no"
     newest = sorted(diary, key=lambda e: e.day)[-DIARY_ROWS:]
     return Report(
@@ -169,6 +176,7 @@ def build_report(
         about_someone_else=findings.subject == "other",
         answers=answers,
         reasons=reasons,
+        also=also if checked else [],
         present=present,
         denied=denied,
         locations=sorted(f.split(":", 1)[1] for f in findings.present if f.startswith("location:")),

@@ -141,6 +141,8 @@ def render_pdf(report: Report) -> bytes:
         pdf.ln(1)
         for reason in report.reasons:
             text(f"• {reason.label}" + (f' (in their words: "{reason.words}")' if reason.words else ""))
+    if report.also:
+        text("Also worth knowing: " + "; ".join(h.label for h in report.also) + ".")
 
     reported = [
         (label, value)
@@ -165,9 +167,10 @@ def render_pdf(report: Report) -> bytes:
         heading("The symptom check's answers, as recorded")
         fields([(qa.question, qa.answer) for qa in report.answers], label_width=92, size=8.5)
 
+    # For the person, after what the doctor reads first.
     if report.safety_net:
-        heading("When to come back or see a doctor sooner")
-        text(report.safety_net, 8, line=3.8)
+        heading("For the person: when to come back or see a doctor sooner")
+        text(report.safety_net, 7.5, line=3.4)
 
     if report.diary:
         _diary(pdf, report.diary, width, heading)
@@ -180,12 +183,12 @@ def render_pdf(report: Report) -> bytes:
 
 def _diary(pdf: _Document, entries: List[DiaryEntry], width: float, heading) -> None:
     """The chart (two days or more) and a table of the newest days."""
-    if pdf.get_y() > 120:
+    if pdf.get_y() > 150:
         pdf.add_page()
     heading(f"Twitch diary: the last {len(entries)} day" + ("s" if len(entries) != 1 else ""))
     if len(entries) >= 2:
         png = render_png(entries)
-        pdf.image(io.BytesIO(png), w=width * 0.8, x=pdf.l_margin + width * 0.1)
+        pdf.image(io.BytesIO(png), w=width * 0.66, x=pdf.l_margin + width * 0.17)
         pdf.ln(2)
     pdf.set_font(FONT, "B", 7.5)
     pdf.set_fill_color(235, 235, 235)
@@ -196,7 +199,7 @@ def _diary(pdf: _Document, entries: List[DiaryEntry], width: float, heading) -> 
     pdf.set_font(FONT, "", 7.5)
     for entry in entries:
         for (_, w), cell in zip(DIARY_COLUMNS, diary_row(entry)):
-            pdf.cell(w, 4.5, _fit(pdf, cell, w), border=1)
+            pdf.cell(w, 4.2, _fit(pdf, cell, w), border=1)
         pdf.ln()
 
 

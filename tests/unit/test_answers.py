@@ -127,7 +127,6 @@ def test_a_request_for_a_diary_next_to_a_description_is_told_how_once_before_the
     asyncio.run(ActionStartSymptomCheck().run(dispatcher, t, {}))
     said = [m.get("response") for m in dispatcher.messages]
     assert said == ["utter_diary_alongside", "utter_symptom_check_intro"]
-    assert dispatcher.messages[0]["when"] == "Once we've finished these questions"
 
 
 def test_a_report_asked_for_beside_a_description_comes_with_the_checks_result():

@@ -406,3 +406,15 @@ CHECKIN_CASES = [
 @pytest.mark.parametrize("text,expected", CHECKIN_CASES, ids=[t or "empty" for t, _ in CHECKIN_CASES])
 def test_parse_checkin_date(text, expected):
     assert parse_checkin_date(text, TODAY) == expected
+
+
+def test_a_diary_entry_carried_after_an_answer_is_found_and_a_whole_entry_is_not_carried():
+    from followup.diary import embedded_entry
+
+    assert (
+        embedded_entry("none of those. log today: eyelid 3/10 in the evening")
+        == "log today: eyelid 3/10 in the evening"
+    )
+    assert embedded_entry("no not really - diary: calf 6/10, 4 coffees") == "diary: calf 6/10, 4 coffees"
+    assert embedded_entry("log today: calf 6/10") is None  # the whole message is the entry
+    assert embedded_entry("my log today was fine. my calf twitches") is None

@@ -384,3 +384,26 @@ def test_a_story_that_rules_out_weakness_is_not_asked_about_it_again():
         None, "no weakness, I can still run fine, but I keep tripping", "describe_symptoms", Findings(), {}
     )
     assert mixed.slots["weakness_or_wasting"].startswith("yes")
+
+
+def test_a_no_never_denies_a_sign_offered_with_a_doubt_in_the_same_answer():
+    """Found trying it as a relative: the "no" denied the thinner shoulder it went on to describe."""
+    so_far = extract("my dad is 71 and has had twitching in his shoulders for a few months")
+    text = "no. although his right shoulder looks a bit thinner than the left maybe? hard to say, he's always been lopsided"
+    turn = check_turn("weakness_or_wasting", text, "describe_symptoms", so_far, {})
+    assert "sign:wasting" in turn.findings.present and "sign:wasting" not in turn.findings.absent
+    assert turn.slots["weakness_or_wasting"].startswith("yes")
+    assert triage(turn.findings).level == "urgent"
+    # a plain "no" still denies, and a question alone still reports nothing
+    plain = check_turn("weakness_or_wasting", "no", "deny", so_far, {})
+    assert "sign:wasting" in plain.findings.absent
+    asked = check_turn("weakness_or_wasting", "can a thinner muscle be from BFS?", "faq", so_far, {})
+    assert not asked.is_answer and "sign:wasting" not in asked.findings.present
+
+
+def test_not_sure_answers_the_family_question_whatever_the_classifier_said():
+    """Found trying it as a relative: it was answered as an FAQ and the question came again."""
+    so_far = extract("my dad's arm twitches for months")
+    text = "not sure, his brother died young of something neurological nobody talks about"
+    turn = check_turn("family_history", text, "faq", so_far, {})
+    assert turn.is_answer and turn.slots["family_history"] == "not sure"

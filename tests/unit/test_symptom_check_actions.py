@@ -166,3 +166,25 @@ def test_result_after_an_emergency_does_not_repeat_the_advice():
     )
     assert not any("Call your local emergency number" in (m.get("text") or "") for m in messages)
     assert any((m.get("text") or "").startswith("Why: you mentioned") for m in messages)
+
+
+def test_a_report_asked_for_inside_an_answer_comes_with_the_result():
+    t = tracker("stress mostly. can you give me a report for her doctor?", "describe_symptoms")
+    t.slots["requested_slot"] = "twitch_triggers"
+    t.latest_message["other_parts"] = [{"intent": "request_report", "text": "can you give me a report?"}]
+    messages, slots = run(ValidateSymptomCheckForm(), t)
+    assert "utter_report_after_check" in [m.get("response") for m in messages]
+    assert slots["report_requested"] is True and slots.get("twitch_triggers")
+
+
+def test_an_answer_that_carries_a_diary_entry_answers_and_saves_the_entry():
+    """Found trying it as a new user: the answer was lost behind the entry."""
+    from followup.store import default_store
+
+    text = "no not really, i can still do everything - diary: calf twitched nonstop, maybe 6/10, 4 coffees"
+    t = tracker(text, "log_symptoms", {"requested_slot": "weakness_or_wasting"})
+    t.sender_id = "embedded-entry"
+    messages, slots = run(ValidateSymptomCheckForm(), t)
+    assert slots["weakness_or_wasting"] == "no"
+    assert any("Saved in your diary" in (m.get("text") or "") for m in messages)
+    assert default_store().entries("embedded-entry")[0].rating == 6
