@@ -419,3 +419,9 @@ def test_what_is_not_a_crisis_in_the_seventh_red_team():
         "I want to finish my course before I see the neurologist",
     ):
         assert not triage(extract(text)).crisis, text
+
+
+def test_energy_drinks_by_brand_count_as_caffeine_in_the_plural_too():
+    """Found by a new-user trial: "3 red bulls a day" was no caffeine."""
+    for text in ["i drink 3 red bulls a day", "2 redbulls before the gym", "red bull every morning"]:
+        assert "trigger:caffeine" in extract(text).present, text
