@@ -131,9 +131,12 @@ class MainIntentSelector(_PredictOnly):
             part_label, part_confidence = reading(part)
             if part_confidence >= PART_THRESHOLD:
                 parts.append(message_parts.Candidate(part_label, part_confidence, part.get(TEXT), order))
-            # A question with its FAQ topic, or about the diary, is answered as such.
+            # A question with its FAQ topic, a request ("could you make me something to print
+            # for my GP?") or one about the diary is answered as such.
             answered = part_confidence >= PART_THRESHOLD and (
-                part_label.startswith(FAQ + "/") or is_diary_request(part_label, part.get(TEXT) or "")
+                part_label.startswith(FAQ + "/")
+                or part_label in message_parts.REQUESTS
+                or is_diary_request(part_label, part.get(TEXT) or "")
             )
             if getattr(part.get(PART_KEY), "question", False) and not answered:
                 # "my calf twitches, is it ALS?" classified as a description is

@@ -36,6 +36,8 @@ OTHER_PRIORITY = 2
 # twitches for my GP"): the classifier's reading stands (a described emergency still
 # outranks them).
 REQUESTS_NAMING_SYMPTOMS = {"show_diary", "export_my_data", "delete_diary_entry", "plan_checkin", "request_report"}
+# Requests answered as such beside the main part, never as a worried question.
+REQUESTS = ("request_doctor", "request_report")
 # Parts answered besides the main intent (anything else is covered by the main
 # answer: a second description joins the check, "bye" after a question is noise,
 # a check-in is offered with the result).

@@ -42,8 +42,10 @@ def opens_with_diary_command(text: str) -> bool:
     return bool(DIARY_COMMAND.match(text or ""))
 
 
-# Where a diary entry may start inside a longer message: a new sentence, a line, or a dash.
+# Where a diary entry may start inside a longer message: a new sentence, a line, or a dash,
+# and the little words people put before it ("none. oh and log today: ...").
 ENTRY_START = re.compile(r"[.!?]\s+|\s[-\u2013\u2014]+\s*|\n\s*")
+ENTRY_LEAD_IN = re.compile(r"^(?:(?:oh|and|also|plus|btw|ps|wait|ok|okay|anyway|before i forget)\b[\s,]*)+", re.I)
 
 
 def embedded_entry(text: str) -> Optional[str]:
@@ -51,7 +53,7 @@ def embedded_entry(text: str) -> Optional[str]:
     today: eyelid 3/10", "no not really - diary: calf 6/10"), or None. A message that
     opens with the command is an entry as a whole, not one carried."""
     for start in ENTRY_START.finditer(text or ""):
-        tail = text[start.end() :]
+        tail = ENTRY_LEAD_IN.sub("", text[start.end() :])
         if opens_with_diary_command(tail):
             return tail.strip()
     return None

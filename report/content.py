@@ -159,7 +159,8 @@ def build_report(
         for f in sorted(findings.present)
         if f.startswith("med:")
     ]
-    onset = next((ONSET_NAMES[f] for f in sorted(findings.present) if f in ONSET_NAMES), "")
+    # The onset is of a new sign besides the twitching; with none, a stray time word means nothing.
+    onset = next((ONSET_NAMES[f] for f in sorted(findings.present) if f in ONSET_NAMES), "") if present else ""
     family = ""
     if "history:family_als" in findings.present:
         family = "yes"

@@ -416,5 +416,6 @@ def test_a_diary_entry_carried_after_an_answer_is_found_and_a_whole_entry_is_not
         == "log today: eyelid 3/10 in the evening"
     )
     assert embedded_entry("no not really - diary: calf 6/10, 4 coffees") == "diary: calf 6/10, 4 coffees"
+    assert embedded_entry("none. oh and log today: calves 6/10") == "log today: calves 6/10"
     assert embedded_entry("log today: calf 6/10") is None  # the whole message is the entry
     assert embedded_entry("my log today was fine. my calf twitches") is None

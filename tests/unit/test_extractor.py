@@ -425,3 +425,10 @@ def test_energy_drinks_by_brand_count_as_caffeine_in_the_plural_too():
     """Found by a new-user trial: "3 red bulls a day" was no caffeine."""
     for text in ["i drink 3 red bulls a day", "2 redbulls before the gym", "red bull every morning"]:
         assert "trigger:caffeine" in extract(text).present, text
+
+
+def test_hours_of_sleep_are_not_how_long_the_twitching_has_lasted():
+    """Found trying it as a person: "slept 5 hours" in a diary line made the check's duration 5 hours."""
+    assert extract("eyelid 5/10, 3 monsters, slept 5 hours").duration_days is None
+    assert extract("6h sleep, calf twitching for 3 weeks").duration_days == 21
+    assert extract("twitching started 2 hours ago").duration_days is not None

@@ -314,3 +314,16 @@ def test_only_diary_requests_that_ask_something_of_the_diary_count():
     assert not is_diary_request("log_symptoms", "about a 5 today, 3 coffees")
     assert not is_diary_request("log_symptoms", "24")
     assert not is_diary_request("faq/caffeine", "can I log coffee?")
+
+
+def test_a_request_worded_as_a_question_beside_a_description_is_answered_as_a_request_only():
+    """Found trying it as a person: it got the report and the answer to a worried question."""
+    text = "both calves jump for a month. could you make me something to print for my gp, i see her next week"
+    message = parse(
+        text,
+        {
+            text: ("describe_symptoms", 0.9, None),
+            "could you make me something to print for my gp, i see her next week": ("request_report", 0.95, None),
+        },
+    )
+    assert [p["intent"] for p in message.get("other_parts")] == ["request_report"]

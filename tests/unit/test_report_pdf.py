@@ -146,3 +146,12 @@ def test_a_diary_alone_gets_no_made_up_level_and_no_questionnaire_answers():
     fhir = bundle(report)
     assert validate_bundle(fhir) == []
     assert {e["resource"]["resourceType"] for e in fhir["entry"]} == {"Observation"}
+
+
+def test_an_onset_is_reported_only_for_a_new_sign_besides_the_twitching():
+    """Found trying it as a person: "4 coffees, 5x a week" gave a twitch-only report a sudden onset."""
+    twitch_only = calf()
+    twitch_only.present.add("onset:sudden")
+    assert build_report(twitch_only, CHECK, created=CREATED).onset == ""
+    weak = understand("for two months my grip has been getting weaker and my hand twitches").findings
+    assert build_report(weak, {}, created=CREATED).onset.startswith("gradual")

@@ -205,7 +205,9 @@
     a.href = file.path + "?conversation=" + encodeURIComponent(state.sessionId || "");
     a.download = file.name;
     a.className = "download";
-    a.textContent = "Download " + file.name;
+    a.textContent = file.mime_type === "application/pdf"
+      ? "Download the report (PDF, " + file.name + ")"
+      : "Download the FHIR file for a clinic's systems (" + file.name + ")";
     a.addEventListener("click", function () {
       file.used = true;
       save();
