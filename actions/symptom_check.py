@@ -123,7 +123,7 @@ class ValidateSymptomCheckForm(Action):
             # log?" is for the diary's rule, then the question comes again; a bare "24" read as
             # an entry is an answer, and so is "no - diary: calf 6/10" (its entry saved below).
             return []
-        turn = take_turn(requested, message.get("text") or "", intent, so_far, slots, said)
+        turn = take_turn(requested, text, intent, so_far, slots, said)
         if not turn.is_answer:
             return []
 
