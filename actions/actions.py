@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.check import add_to_check
 from actions.emergency import advise_on_latest
 from actions.other_parts import SETTINGS, answer_openers, answer_questions
 from followup.store import default_store
@@ -27,7 +28,7 @@ class ActionOfferConsultation(Action):
         if tracker.get_slot("triage_level") and not tracker.active_loop.get("name"):
             dispatcher.utter_message(response="utter_offer_report")  # the check's answers, for the doctor
         answer_questions(dispatcher, tracker)
-        return []
+        return add_to_check(dispatcher, tracker)
 
 
 class ActionForgetConversation(Action):

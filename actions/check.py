@@ -36,6 +36,7 @@ def start_check(dispatcher: CollectingDispatcher, tracker: Tracker, answer_parts
         "unclear_answers": 0,
         "triage_level": None,
         "requested_slot": None,
+        REPORT_REQUESTED: False,
     }
     events = [SlotSet(slot, value) for slot, value in cleared.items() if tracker.get_slot(slot) not in (None, value)]
     if answer_parts and asks_for_report(tracker):  # "... can I get a pdf for my GP?": with the result
@@ -47,15 +48,32 @@ def in_check(tracker: Tracker) -> bool:
     return tracker.active_loop.get("name") == "symptom_check_form"
 
 
-def add_to_check(tracker: Tracker) -> List[EventType]:
-    """What a message handed over mid-check (a diary entry) said, added to the check's
-    findings, so a sign in it counts in the result. A subject the check has settled
-    (someone else's symptoms) stays the check's."""
+def add_to_check(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """What a message handed over mid-check said (a diary entry, "show my diary. also my
+    leg got weaker", a question), added to the check's findings: every message is
+    screened, so a sign in it counts in the result, and the person hears it was kept.
+    A subject the check has settled (someone else's symptoms) stays the check's.
+    Outside the check it does nothing."""
+    if not in_check(tracker):
+        return []
     so_far = Findings.from_dict(tracker.get_slot(FINDINGS_SLOT))
-    said = answer_findings((tracker.latest_message or {}).get("clinical"), so_far.subject)
+    read = answer_findings((tracker.latest_message or {}).get("clinical"), so_far.subject)
+    # Signs only: a message that is no answer says no time or age for the check
+    # ("how has it been this week?" is not a twitching of 4 days).
+    signs = {f for f in read.present | read.absent if f.startswith("sign:")}
+    said = Findings(
+        present=read.present & signs,
+        absent=read.absent & signs,
+        subject=read.subject,
+        evidence={f: w for f, w in read.evidence.items() if f in signs},
+    )
     if not said.present and not said.absent:
         return []
     merged = so_far.merge(said)
+    new_signs = [f for f in sorted(said.present - so_far.present) if f.startswith("sign:") and f != "sign:twitching"]
+    if new_signs:
+        heard = ", ".join(f'"{said.evidence[f]}"' for f in new_signs if f in said.evidence) or "a new sign"
+        dispatcher.utter_message(text=f"You also mentioned {heard}: I've added that to the questions we're on.")
     # What it answers is not asked again ("I can still do everything ... diary: calf 6/10").
     answered = derived_slots(merged, {slot: tracker.get_slot(slot) for slot in QUESTIONS})
     return [SlotSet(FINDINGS_SLOT, merged.to_dict())] + [SlotSet(slot, value) for slot, value in answered.items()]

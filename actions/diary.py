@@ -86,14 +86,11 @@ def save_entry(dispatcher: CollectingDispatcher, tracker: Tracker, entry: DiaryE
     that needs a doctor soon."""
     findings = latest_findings(tracker)
     _store(dispatcher, tracker, entry, findings)
+    if in_check(tracker):  # written during the symptom check: what the entry says counts in its result
+        return add_to_check(dispatcher, tracker)
     result = triage(findings) if findings.present else None
     needs_look = result is not None and result.level in RECHECK_LEVELS
     heard = ", ".join(f'"{w}"' for w in _new_signs(findings)[:3]) or "a new sign"
-    if in_check(tracker):
-        # Written during the symptom check: what the entry says counts in the check's result.
-        if needs_look:
-            dispatcher.utter_message(text=f"You also mentioned {heard}: I've added that to the questions we're on.")
-        return add_to_check(tracker)
     if needs_look:
         dispatcher.utter_message(
             text=f"You also mentioned {heard}. That is worth a closer look, so let me ask a few quick questions."
@@ -125,7 +122,7 @@ class ActionLogSymptoms(Action):
         if not entry.filled() and in_check(tracker):
             # "can I keep a log of this?" mid-check: how (an entry can be written now; the guided log waits).
             dispatcher.utter_message(response="utter_diary_alongside")
-            return []
+            return add_to_check(dispatcher, tracker)
         if not entry.filled():
             dispatcher.utter_message(response="utter_diary_guided_intro")
             return [SlotSet(slot, None) for slot in GUIDED] + [FollowupAction("diary_form")]
@@ -190,7 +187,7 @@ class ActionShowDiary(Action):
         entries = default_store().entries(_person(tracker), since=since)
         if not entries:
             dispatcher.utter_message(response="utter_diary_empty")
-            return []
+            return add_to_check(dispatcher, tracker)
         dispatcher.utter_message(text=overview(entries))
         if len(entries) >= 2:
             png = render_png(entries)
@@ -203,7 +200,7 @@ class ActionShowDiary(Action):
         if len(entries) >= MIN_DAYS_FOR_PATTERNS:  # patterns are named: they are not causes
             dispatcher.utter_message(response="utter_diary_observations_caveat")
         answer_questions(dispatcher, tracker)
-        return []
+        return add_to_check(dispatcher, tracker)
 
 
 class ActionDeleteDiaryEntry(Action):
@@ -215,7 +212,7 @@ class ActionDeleteDiaryEntry(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         if ASKS_HOW.match((tracker.latest_message or {}).get("text") or ""):
             dispatcher.utter_message(response="utter_diary_how_to")
-            return []
+            return add_to_check(dispatcher, tracker)
         deleted = default_store().delete_last_entry(_person(tracker))
         if deleted is None:
             dispatcher.utter_message(response="utter_diary_empty")
@@ -223,7 +220,7 @@ class ActionDeleteDiaryEntry(Action):
             dispatcher.utter_message(
                 text=f"Deleted your diary entry for {_day_name(deleted.day)} ({deleted.summary()})."
             )
-        return []
+        return add_to_check(dispatcher, tracker)
 
 
 # The file "export my data" sends (channels/attachments.py: a download or a document on every channel).
@@ -273,4 +270,4 @@ class ActionExportMyData(Action):
                 }
             }
         )
-        return []
+        return add_to_check(dispatcher, tracker)

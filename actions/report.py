@@ -20,7 +20,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.check import FINDINGS_SLOT, REPORT_REQUESTED, described_symptoms, in_check, start_check
+from actions.check import FINDINGS_SLOT, REPORT_REQUESTED, add_to_check, described_symptoms, in_check, start_check
 from actions.other_parts import SETTINGS, answer_openers, answer_questions
 from clinical.extractor import Findings
 from clinical.interview import QUESTIONS
@@ -37,24 +37,26 @@ PDF_TYPE, FHIR_TYPE = "application/pdf", "application/fhir+json"
 DIARY_DAYS = 60
 
 
-def report_files(tracker: Tracker) -> Optional[List[Tuple[str, str, bytes]]]:
+def report_files(tracker: Tracker, finished: bool) -> Optional[List[Tuple[str, str, bytes]]]:
     """(name, MIME type, bytes) of the PDF and the FHIR bundle, or None when there is
-    nothing to report yet (no check answered and no diary)."""
+    nothing to report yet (no check answered and no diary). `finished`: the check
+    has given its result (a stopped one gets no level)."""
     findings = Findings.from_dict(tracker.get_slot(FINDINGS_SLOT))
     today = clock.today()
     diary = default_store().entries(tracker.sender_id, since=today - dt.timedelta(days=DIARY_DAYS))
     if not findings.present and not findings.absent and not diary:
         return None
     created = dt.datetime.fromtimestamp(clock.now(), tz=dt.timezone.utc)
-    report = build_report(findings, {slot: tracker.get_slot(slot) for slot in QUESTIONS}, diary, created)
+    slots = {slot: tracker.get_slot(slot) for slot in QUESTIONS}
+    report = build_report(findings, slots, diary, created, finished=finished)
     stem = f"twitch-report-{created:%Y-%m-%d}"
     fhir = json.dumps(bundle(report), indent=2, ensure_ascii=False).encode("utf-8")
     return [(f"{stem}.pdf", PDF_TYPE, render_pdf(report)), (f"{stem}.fhir.json", FHIR_TYPE, fhir)]
 
 
-def send_report(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    """Makes the report and hands it over the way the person's channel can take it."""
-    files = report_files(tracker)
+def send_report_with_result(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """The report asked for during the check, made with its result."""
+    files = report_files(tracker, finished=True)
     if files is None:
         dispatcher.utter_message(response="utter_report_nothing_yet")
         return
@@ -101,8 +103,8 @@ class ActionSendReport(Action):
         answer_openers(dispatcher, tracker)
         if in_check(tracker):
             dispatcher.utter_message(response="utter_report_after_check")
-            return [SlotSet(REPORT_REQUESTED, True)]
-        files = report_files(tracker)
+            return [SlotSet(REPORT_REQUESTED, True)] + add_to_check(dispatcher, tracker)
+        files = report_files(tracker, finished=bool(tracker.get_slot("triage_level")))
         if files is None and described_symptoms(tracker):
             # "a report on my calf twitching for my GP" with no check yet: the check, then the report.
             dispatcher.utter_message(response="utter_report_after_check")

@@ -16,13 +16,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.check import (
     FINDINGS_SLOT,
     REPORT_REQUESTED,
+    add_to_check,
     described_symptoms,
     start_check,
 )
 from actions.diary import save_embedded_entry
 from actions.emergency import advise, just_advised, latest_findings, plays_it_down
 from actions.other_parts import answer_openers, answer_questions, asks_for_report, faq_topic, utter_faq
-from actions.report import send_report
+from actions.report import send_report_with_result
 from clinical.extractor import Findings
 from clinical.interview import (
     EXAMPLES,
@@ -81,7 +82,7 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(text=now)
         answer_questions(dispatcher, tracker)
         if tracker.active_loop.get("name") or not described_symptoms(tracker):
-            return []
+            return add_to_check(dispatcher, tracker)  # "can stress cause this? my leg got weaker too"
         return start_check(dispatcher, tracker, answer_parts=False) + [FollowupAction("symptom_check_form")]
 
 
@@ -141,7 +142,7 @@ class ValidateSymptomCheckForm(Action):
         else:
             events.append(SlotSet("unclear_answers", 0))
 
-        if asks_for_report(tracker) and not tracker.get_slot(REPORT_REQUESTED):
+        if (intent == "request_report" or asks_for_report(tracker)) and not tracker.get_slot(REPORT_REQUESTED):
             # "stress mostly... can you give me a report for her doctor?": it comes with the result.
             dispatcher.utter_message(response="utter_report_after_check")
             events.append(SlotSet(REPORT_REQUESTED, True))
@@ -181,7 +182,7 @@ class ActionGiveTriageResult(Action):
         # lasts beyond 2 weeks: the offer to check in then (actions/checkins.py).
         events: List[EventType] = [SlotSet("triage_level", result.level)]
         if tracker.get_slot(REPORT_REQUESTED):  # asked for during the check: it comes with the result
-            send_report(dispatcher, tracker)
+            send_report_with_result(dispatcher, tracker)
             events.append(SlotSet(REPORT_REQUESTED, False))
         follow_up = result.level in CHECK_IN_AFTER and not result.ask_onset
         dispatcher.utter_message(response="utter_after_triage_checkin" if follow_up else "utter_after_triage")

@@ -106,6 +106,13 @@ ONSET_CHOICES = [
     ("Not sure", "not sure"),
 ]
 NOT_SURE = re.compile(r"\b(not sure|don'?t know|dunno|no idea|unsure|idk)\b", re.I)
+# A sentence that offers a sign with a doubt ("his shoulder looks a bit thinner maybe?"),
+# not one that asks about it ("could this lead to wasting?").
+DOUBTFUL_STATEMENT = re.compile(
+    r"(?:^|[.!?,;]\s*)(?!(?:could|can|does|do|did|is|are|will|would|what|why|how|should|might|may|if)\b)"
+    r"[^.!?]*\b(?:maybe|perhaps|possibly|probably|a bit|a little|slightly|i think|looks?|seems?|might be)\b",
+    re.I,
+)
 BARE_AGE = re.compile(r"^\s*(\d{1,3})\s*(?:years?|yrs?|y)?\s*\.?\s*$", re.I)
 # Intents handed over to their own rules while the check is open (the check
 # asks its question again afterwards). Anything else counts as an answer, and an
@@ -406,7 +413,7 @@ def take_turn(
         return Turn(findings=findings_so_far, is_answer=False)
 
     says_yes, says_no = _yes_no(text, intent)
-    hedged = _relevant(requested, said.asked)
+    hedged = _relevant(requested, said.asked) if DOUBTFUL_STATEMENT.search(text) else []
     if (says_yes or says_no) and hedged:
         # "no. although his shoulder looks a bit thinner maybe?": a sign the question asks
         # about, offered with a doubt inside the answer, is reported, never denied by the "no".

@@ -350,10 +350,13 @@ class FollowupStore:
 
     def put_file(self, person: str, name: str, mime_type: str, data: bytes, now: float, seconds: float) -> str:
         """Keeps a file for one download by `person` within `seconds`; returns its token
-        (32 random bytes, URL-safe). Expired files of anyone are dropped on the way."""
+        (32 random bytes, URL-safe). Expired files of anyone, and the person's files of an
+        earlier request (a new report replaces them: no pile of reports per person), are
+        dropped on the way."""
         token = secrets.token_urlsafe(32)
         with self.engine.begin() as db:
             db.execute(waiting_files.delete().where(waiting_files.c.expires_at <= now))
+            db.execute(waiting_files.delete().where(waiting_files.c.person == person, waiting_files.c.created_at < now))
             db.execute(
                 waiting_files.insert().values(
                     token_hash=_token_hash(token),

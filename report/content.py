@@ -39,6 +39,11 @@ NOT_CHECKED = "No symptom check in this conversation"
 NOT_CHECKED_ADVICE = (
     "This report holds the twitch diary only. Ask the assistant for the symptom check to add how soon to see a doctor."
 )
+NOT_FINISHED = "Symptom check not finished"
+NOT_FINISHED_ADVICE = (
+    "The check stopped before all its questions were answered, so it gives no level. "
+    "What was said so far is below; ask the assistant to finish the check."
+)
 # Facts that say something is kept, not a sign: "absent" would read as a double negative.
 KEPT_SIGNS = {"sign:normal_function"}
 # How many diary days the report's table shows (the newest).
@@ -130,16 +135,20 @@ def build_report(
     slots: Mapping[str, object],
     diary: Sequence[DiaryEntry] = (),
     created: Optional[dt.datetime] = None,
+    finished: bool = True,
 ) -> Report:
     """The report of one conversation: the check's answers (`slots`, keyed by
-    the question), its merged findings, and the person's diary."""
+    the question), its merged findings, and the person's diary. `finished`: the
+    check gave its result; a check left before that gets no level (what was heard
+    is listed), as a stopped check asked too little to say "no warning signs"."""
     created = created or dt.datetime.now(dt.timezone.utc)
     table = load_rules()
     labels = table.get("labels", {})
     causes_table = table.get("causes", {})
     result = triage(findings)
     # A diary alone, with no check in this conversation: no level is made up for it.
-    checked = bool(findings.present or findings.absent)
+    heard = bool(findings.present or findings.absent)
+    checked = heard and finished
     level = result.level if checked else ""
     answers = [
         QuestionAnswer(slot, QUESTION_TEXTS[slot], str(slots[slot]))
@@ -172,12 +181,15 @@ def build_report(
     return Report(
         created=created,
         level=level,
-        level_name=LEVEL_NAMES[level] if checked else NOT_CHECKED,
-        advice=f"{result.headline} {result.level_action or result.action}".strip() if checked else NOT_CHECKED_ADVICE,
+        level_name=LEVEL_NAMES[level] if checked else (NOT_FINISHED if heard else NOT_CHECKED),
+        advice=f"{result.headline} {result.level_action or result.action}".strip()
+        if checked
+        else (NOT_FINISHED_ADVICE if heard else NOT_CHECKED_ADVICE),
         about_someone_else=findings.subject == "other",
         answers=answers,
         reasons=reasons,
-        also=also if checked else [],
+        # A stopped check: what its rules heard so far, without a level.
+        also=also if checked else [Heard(r.text, ", ".join(dict.fromkeys(r.evidence))) for r in result.reasons],
         present=present,
         denied=denied,
         locations=sorted(f.split(":", 1)[1] for f in findings.present if f.startswith("location:")),

@@ -146,8 +146,22 @@ def _statements(events: sa.Table) -> Dict[Text, Any]:
     }
 
 
+# What a stored bot message keeps of a report's one-time link (actions/report.py): the
+# link is for the person, once; the conversation's stored events are not a way to it.
+LINK_NOT_STORED = "(one-time link, not stored)"
+
+
+def _without_report_links(data: Dict[Text, Any]) -> Dict[Text, Any]:
+    file = ((data.get("data") or {}).get("custom") or {}).get("data", {}).get("file")
+    if not isinstance(file, dict) or "token" not in file:
+        return data
+    kept = {**file, "token": LINK_NOT_STORED, "url": LINK_NOT_STORED}
+    custom = {**data["data"]["custom"], "data": {**data["data"]["custom"]["data"], "file": kept}}
+    return {**data, "data": {**data["data"], "custom": custom}}
+
+
 def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:
-    data = event.as_dict()
+    data = _without_report_links(event.as_dict())
     return {
         "sender_id": sender_id,
         "type_name": event.type_name,

@@ -432,3 +432,6 @@ def test_hours_of_sleep_are_not_how_long_the_twitching_has_lasted():
     assert extract("eyelid 5/10, 3 monsters, slept 5 hours").duration_days is None
     assert extract("6h sleep, calf twitching for 3 weeks").duration_days == 21
     assert extract("twitching started 2 hours ago").duration_days is not None
+    # ... and a sleep word after weeks or months leaves their time alone (a reviewer's cases)
+    assert extract("been 6 weeks sleep is terrible").duration_days == 42
+    assert extract("twitching 2 months sleep has been awful").duration_days == 60

@@ -272,3 +272,13 @@ def test_a_waiting_file_is_gone_when_its_window_closes_and_only_its_hash_is_stor
     assert store.drop_expired_files(T0 + 1799) == 0
     assert store.take_file(token, "a", T0 + 1800) is None  # the window has closed
     assert store.drop_expired_files(T0 + 1800) == 1
+
+
+def test_a_new_report_replaces_the_persons_earlier_waiting_files_only(store):
+    old = store.put_file("a", "report.pdf", "application/pdf", b"%PDF old", T0, 1800)
+    theirs = store.put_file("b", "report.pdf", "application/pdf", b"%PDF b", T0, 1800)
+    pdf = store.put_file("a", "report.pdf", "application/pdf", b"%PDF new", T0 + 60, 1800)
+    fhir = store.put_file("a", "report.fhir.json", "application/fhir+json", b"{}", T0 + 60, 1800)
+    assert store.take_file(old, "a", T0 + 61) is None
+    assert store.take_file(pdf, "a", T0 + 61).data == b"%PDF new" and store.take_file(fhir, "a", T0 + 61)
+    assert store.take_file(theirs, "b", T0 + 61).data == b"%PDF b"

@@ -399,6 +399,9 @@ def test_a_no_never_denies_a_sign_offered_with_a_doubt_in_the_same_answer():
     assert "sign:wasting" in plain.findings.absent
     asked = check_turn("weakness_or_wasting", "can a thinner muscle be from BFS?", "faq", so_far, {})
     assert not asked.is_answer and "sign:wasting" not in asked.findings.present
+    # a "no" with a question after it reports nothing either (a reviewer's case)
+    question = check_turn("weakness_or_wasting", "no. could this lead to wasting", "deny", so_far, {})
+    assert "sign:wasting" not in question.findings.present and question.slots["weakness_or_wasting"] == "no"
 
 
 def test_not_sure_answers_the_family_question_whatever_the_classifier_said():

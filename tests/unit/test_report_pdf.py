@@ -155,3 +155,11 @@ def test_an_onset_is_reported_only_for_a_new_sign_besides_the_twitching():
     assert build_report(twitch_only, CHECK, created=CREATED).onset == ""
     weak = understand("for two months my grip has been getting weaker and my hand twitches").findings
     assert build_report(weak, {}, created=CREATED).onset.startswith("gradual")
+
+
+def test_a_check_stopped_before_its_result_gets_no_level_but_keeps_what_was_heard():
+    """A reviewer's case: "stop" at the first question must not read as "no warning signs"."""
+    report = build_report(calf(), {}, created=CREATED, finished=False)
+    assert report.level == "" and report.level_name == "Symptom check not finished"
+    assert any("2 weeks" in h.label for h in report.also)
+    assert "no warning signs" not in pdf_text(render_pdf(report)).lower()
