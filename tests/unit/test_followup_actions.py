@@ -279,3 +279,22 @@ def test_a_diary_entry_with_tingling_is_saved_and_rechecked_not_an_emergency():
     messages, events = run(ActionLogSymptoms(), tracker(who, "log today: twitching 5/10, tingling in my feet"))
     assert "Saved in your diary" in said(messages)
     assert {"event": "followup", "name": "symptom_check_form", "timestamp": None} in events
+
+
+def test_a_sign_in_a_diary_request_during_the_check_joins_the_check_but_no_time_does():
+    """A reviewer's case: "show my diary. also my leg has gotten weaker" handed over mid-check lost the sign."""
+    who = person()
+    run(ActionLogSymptoms(), tracker(who, "log today: twitching 3/10 in my calf"))
+    text = "show my diary. also my leg has gotten weaker this week"
+    check = {
+        "requested_slot": "twitch_duration",
+        "clinical_findings": {"present": ["sign:twitching"], "duration_days": 21.0},
+    }
+    messages, events = run(ActionShowDiary(), tracker(who, text, "show_diary", check, active_loop="symptom_check_form"))
+    (findings,) = [e["value"] for e in events if e.get("name") == "clinical_findings"]
+    assert any(f.startswith("sign:weakness") for f in findings["present"])
+    assert findings["duration_days"] == 21.0  # "this week" is not how long the twitching has lasted
+    assert "added that to the questions" in said(messages)
+    # outside the check nothing is added to a check
+    _, events = run(ActionShowDiary(), tracker(who, text, "show_diary"))
+    assert not [e for e in events if e.get("name") == "clinical_findings"]
