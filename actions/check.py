@@ -70,7 +70,7 @@ def add_to_check(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Eve
     if not said.present and not said.absent:
         return []
     merged = so_far.merge(said)
-    new_signs = [f for f in sorted(said.present - so_far.present) if f.startswith("sign:") and f != "sign:twitching"]
+    new_signs = [f for f in sorted(said.present - so_far.present) if f != "sign:twitching"]
     if new_signs:
         heard = ", ".join(f'"{said.evidence[f]}"' for f in new_signs if f in said.evidence) or "a new sign"
         dispatcher.utter_message(text=f"You also mentioned {heard}: I've added that to the questions we're on.")

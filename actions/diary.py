@@ -89,9 +89,8 @@ def save_entry(dispatcher: CollectingDispatcher, tracker: Tracker, entry: DiaryE
     if in_check(tracker):  # written during the symptom check: what the entry says counts in its result
         return add_to_check(dispatcher, tracker)
     result = triage(findings) if findings.present else None
-    needs_look = result is not None and result.level in RECHECK_LEVELS
-    heard = ", ".join(f'"{w}"' for w in _new_signs(findings)[:3]) or "a new sign"
-    if needs_look:
+    if result is not None and result.level in RECHECK_LEVELS:
+        heard = ", ".join(f'"{w}"' for w in _new_signs(findings)[:3]) or "a new sign"
         dispatcher.utter_message(
             text=f"You also mentioned {heard}. That is worth a closer look, so let me ask a few quick questions."
         )

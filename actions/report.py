@@ -56,14 +56,14 @@ def report_files(tracker: Tracker, finished: bool) -> Optional[List[Tuple[str, s
 
 def send_report_with_result(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """The report asked for during the check, made with its result."""
-    files = report_files(tracker, finished=True)
+    deliver(dispatcher, tracker, report_files(tracker, finished=True))
+
+
+def deliver(dispatcher: CollectingDispatcher, tracker: Tracker, files: Optional[List[Tuple[str, str, bytes]]]) -> None:
+    """Hands the files over the way the person's channel can take them (None: nothing to report yet)."""
     if files is None:
         dispatcher.utter_message(response="utter_report_nothing_yet")
         return
-    deliver(dispatcher, tracker, files)
-
-
-def deliver(dispatcher: CollectingDispatcher, tracker: Tracker, files: List[Tuple[str, str, bytes]]) -> None:
     if tracker.get_latest_input_channel() == "cmdline":
         SHELL_DIR.mkdir(parents=True, exist_ok=True)
         paths = []
@@ -110,9 +110,6 @@ class ActionSendReport(Action):
             dispatcher.utter_message(response="utter_report_after_check")
             events = start_check(dispatcher, tracker, answer_parts=False)
             return events + [SlotSet(REPORT_REQUESTED, True), FollowupAction("symptom_check_form")]
-        if files is None:
-            dispatcher.utter_message(response="utter_report_nothing_yet")
-        else:
-            deliver(dispatcher, tracker, files)
+        deliver(dispatcher, tracker, files)
         answer_questions(dispatcher, tracker)
         return []

@@ -41,15 +41,7 @@ REQUESTS = ("request_doctor", "request_report")
 # Parts answered besides the main intent (anything else is covered by the main
 # answer: a second description joins the check, "bye" after a question is noise,
 # a check-in is offered with the result).
-ANSWERED_ALONGSIDE = (
-    "greet",
-    "thank",
-    "faq",
-    "request_doctor",
-    "bot_challenge",
-    "question",
-    "request_report",
-) + DIARY_REQUESTS
+ANSWERED_ALONGSIDE = ("greet", "thank", "faq", "bot_challenge", "question") + REQUESTS + DIARY_REQUESTS
 # A question with no clear FAQ topic ("my eye keeps twitching, why?"): answered
 # next to a description by what the symptom check is for.
 QUESTION = "question"

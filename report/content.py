@@ -130,6 +130,11 @@ def _label(fact: str, labels: Mapping[str, str]) -> str:
     return labels.get(fact) or fact.split(":", 1)[1].replace("_", " ")
 
 
+def _heard(reason) -> Heard:
+    """A triage reason with the person's words behind it, each once."""
+    return Heard(reason.text, ", ".join(dict.fromkeys(reason.evidence)))
+
+
 def build_report(
     findings: Findings,
     slots: Mapping[str, object],
@@ -146,7 +151,7 @@ def build_report(
     labels = table.get("labels", {})
     causes_table = table.get("causes", {})
     result = triage(findings)
-    # A diary alone, with no check in this conversation: no level is made up for it.
+    # A diary alone, or a check stopped before its result: no level is made up for it.
     heard = bool(findings.present or findings.absent)
     checked = heard and finished
     level = result.level if checked else ""
@@ -155,8 +160,9 @@ def build_report(
         for slot in QUESTIONS
         if slots.get(slot) not in NOT_ANSWERED
     ]
-    reasons = [Heard(r.text, ", ".join(dict.fromkeys(r.evidence))) for r in result.deciding_reasons]
-    also = [Heard(r.text, ", ".join(dict.fromkeys(r.evidence))) for r in result.reasons if r.level != result.level]
+    # A stopped check has no deciding reasons: what its rules heard so far is listed as such.
+    reasons = [_heard(r) for r in result.deciding_reasons] if checked else []
+    also = [_heard(r) for r in result.reasons if not checked or r.level != result.level]
     present = [
         Heard(_label(f, labels), findings.evidence.get(f, ""))
         for f in sorted(findings.present)
@@ -188,8 +194,7 @@ def build_report(
         about_someone_else=findings.subject == "other",
         answers=answers,
         reasons=reasons,
-        # A stopped check: what its rules heard so far, without a level.
-        also=also if checked else [Heard(r.text, ", ".join(dict.fromkeys(r.evidence))) for r in result.reasons],
+        also=also,
         present=present,
         denied=denied,
         locations=sorted(f.split(":", 1)[1] for f in findings.present if f.startswith("location:")),

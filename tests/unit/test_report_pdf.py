@@ -161,5 +161,6 @@ def test_a_check_stopped_before_its_result_gets_no_level_but_keeps_what_was_hear
     """A reviewer's case: "stop" at the first question must not read as "no warning signs"."""
     report = build_report(calf(), {}, created=CREATED, finished=False)
     assert report.level == "" and report.level_name == "Symptom check not finished"
+    assert report.reasons == []  # heard so far is listed once, under "also", not as deciding
     assert any("2 weeks" in h.label for h in report.also)
     assert "no warning signs" not in pdf_text(render_pdf(report)).lower()
